@@ -1,0 +1,3 @@
+from mamoru.cli import main
+
+main()
