@@ -1,0 +1,1 @@
+"""A lab of real Debian server software on loopback addresses, for tests and benchmarks."""
