@@ -86,8 +86,10 @@ DEBUG = env_bool("DEBUG", default=False)
 SECRET_KEY = env_str("SECRET_KEY", "")
 if not SECRET_KEY:
     if PRODUCTION:
-        raise RuntimeError("MAMORU_SECRET_KEY (or MAMORU_SECRET_KEY_FILE) is required in production")
-    SECRET_KEY = "insecure-development-key-do-not-use-in-production-" + "x" * 20  # noqa: S105
+        raise RuntimeError(
+            "MAMORU_SECRET_KEY (or MAMORU_SECRET_KEY_FILE) is required in production"
+        )
+    SECRET_KEY = "insecure-development-key-do-not-use-in-production-" + "x" * 20
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])

@@ -1,0 +1,37 @@
+"""Fixtures shared by every test: the organisations (loaded once per database) and the cast."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+if TYPE_CHECKING:
+    from mamoru.core.testing import Cast
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # Argon2 is deliberately slow; the tests check behaviour, not the hash's cost.
+    # Pure-library tests run with ``-p no:django`` and have no settings to touch.
+    if config.pluginmanager.hasplugin("django"):
+        from django.conf import settings
+
+        settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
+    # The organisations are reference data every test needs: load them once per test
+    # database (each xdist worker has its own) instead of once per test.
+    from mamoru.orgs.loader import read_local_governments
+    from mamoru.orgs.services import organisations_import
+
+    with django_db_blocker.unblock():
+        organisations_import(rows=read_local_governments())
+
+
+@pytest.fixture
+def cast(db: None) -> Cast:
+    from mamoru.core.testing import make_cast
+
+    return make_cast()

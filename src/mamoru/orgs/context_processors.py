@@ -1,0 +1,13 @@
+from __future__ import annotations
+
+from django.http import HttpRequest
+
+from mamoru.orgs.selectors import acting_contexts
+
+
+def acting_organisation(request: HttpRequest) -> dict[str, object]:
+    """The acting principal and the organisations the person may switch to, for the layout."""
+    principal = getattr(request, "principal", None)
+    if principal is None or not request.user.is_authenticated:
+        return {"principal": None, "acting_contexts": []}
+    return {"principal": principal, "acting_contexts": acting_contexts(user=request.user)}

@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse
+
+from mamoru.orgs.principal import Principal
+from mamoru.orgs.selectors import principal_for
+
+SESSION_KEY = "mamoru_acting_org"
+
+
+def _principal(request: HttpRequest) -> Principal | None:
+    if not request.user.is_authenticated:
+        return None
+    code = request.session.get(SESSION_KEY)
+    principal = principal_for(user=request.user, organisation_code=code)
+    if principal is None and code is not None:
+        # The membership or grant behind the remembered choice is gone: fall back.
+        principal = principal_for(user=request.user)
+    return principal
+
+
+class ActingOrganisationMiddleware:
+    """Puts ``request.principal``: the signed-in person acting in their chosen organisation."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        # Computed eagerly (two small queries): a lazy proxy around None would not compare
+        # as None, and every page needs the acting organisation for its layout anyway.
+        request.principal = _principal(request)  # type: ignore[attr-defined]
+        return self.get_response(request)

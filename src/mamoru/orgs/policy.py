@@ -1,0 +1,65 @@
+"""What a supervisor may read of the organisations below it, decided per kind of data.
+
+This table is the one place where that is decided (PRODUCT.md: each municipality owns
+the data of its area; the nation and the prefectures see statistics, not records,
+except where a rule explicitly gives them more). Views never decide it themselves:
+they ask the gate (``mamoru.orgs.selectors``) for a data kind and a level.
+"""
+
+from __future__ import annotations
+
+import enum
+
+
+class DataKind(enum.StrEnum):
+    PROFILE = "profile"  # code, name, kind, population: public facts
+    MEMBERS = "members"  # who works there, in which role
+    ASSETS = "assets"  # registered internet-facing assets and their scan scope
+    FINDINGS = "findings"  # attack-surface findings
+    INCIDENTS = "incidents"  # incident reports (recipients see what is addressed to them)
+    SURVEY_ANSWERS = "survey_answers"
+    PROGRESS = "progress"
+    AUDIT = "audit"
+
+
+class Access(enum.IntEnum):
+    NONE = 0
+    STATISTICS = 1  # aggregates with small cells suppressed
+    RECORDS = 2  # the records themselves
+
+
+class Supervisor(enum.StrEnum):
+    PREFECTURE = "prefecture"  # over the municipalities of the prefecture
+    NATION = "nation"  # over every local government
+
+
+SUPERVISOR_ACCESS: dict[DataKind, dict[Supervisor, Access]] = {
+    DataKind.PROFILE: {Supervisor.PREFECTURE: Access.RECORDS, Supervisor.NATION: Access.RECORDS},
+    # Prefectures support their municipalities and need to know whom to call.
+    DataKind.MEMBERS: {Supervisor.PREFECTURE: Access.RECORDS, Supervisor.NATION: Access.STATISTICS},
+    # The national attack-surface diagnosis is run by the nation (PRODUCT.md §B), and the
+    # prefectures follow up their municipalities' exposures: both see assets and findings.
+    DataKind.ASSETS: {Supervisor.PREFECTURE: Access.RECORDS, Supervisor.NATION: Access.RECORDS},
+    DataKind.FINDINGS: {Supervisor.PREFECTURE: Access.RECORDS, Supervisor.NATION: Access.RECORDS},
+    # Reports reach supervisors only when addressed to them (routing), otherwise as statistics.
+    DataKind.INCIDENTS: {
+        Supervisor.PREFECTURE: Access.STATISTICS,
+        Supervisor.NATION: Access.STATISTICS,
+    },
+    # Prefectures review their municipalities' survey answers; the nation sees scores.
+    DataKind.SURVEY_ANSWERS: {
+        Supervisor.PREFECTURE: Access.RECORDS,
+        Supervisor.NATION: Access.STATISTICS,
+    },
+    DataKind.PROGRESS: {
+        Supervisor.PREFECTURE: Access.RECORDS,
+        Supervisor.NATION: Access.STATISTICS,
+    },
+    DataKind.AUDIT: {Supervisor.PREFECTURE: Access.NONE, Supervisor.NATION: Access.NONE},
+}
+
+
+def supervisor_access(kind: DataKind, supervisor: Supervisor | None) -> Access:
+    if supervisor is None:
+        return Access.NONE
+    return SUPERVISOR_ACCESS[kind][supervisor]
