@@ -67,3 +67,22 @@ def make_cast() -> Cast:
         membership_add(user=people[name], organisation=orgs[code], role=role)
     people["outsider"] = make_user("outsider")
     return Cast(**people)
+
+
+@dataclass(frozen=True)
+class Denial:
+    """One URL and who must be refused it. Every URL pattern of the project has one.
+
+    ``kwargs`` may use the cast's organisation: ``{"code": CHIYODA}`` makes the sibling
+    (八王子市), the other prefecture's municipality (大阪市) and the outsider all try
+    Chiyoda's resource. ``public`` marks pages everyone may open (login, static docs).
+    """
+
+    url_name: str
+    kwargs: dict[str, str] | None = None
+    method: str = "get"
+    public: bool = False
+    # Who must be refused, by cast attribute; anonymous is always checked unless public.
+    refused: tuple[str, ...] = ("outsider", "hachioji", "osaka_city")
+    # Statuses that count as a refusal (a redirect to the login page counts for pages).
+    refusal_statuses: tuple[int, ...] = (302, 401, 403, 404)
