@@ -24,6 +24,8 @@ IGNORED_PREFIXES: tuple[str, ...] = ()
 def all_denials() -> list[Denial]:
     denials: list[Denial] = []
     for module in pkgutil.iter_modules(mamoru.__path__):
+        if not module.ispkg:
+            continue
         try:
             found = importlib.import_module(f"mamoru.{module.name}.tests.denials")
         except ModuleNotFoundError:
