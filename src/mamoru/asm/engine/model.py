@@ -42,6 +42,9 @@ class PortResult:
     transport: str = "tcp"
     rtt_ms: float | None = None
     hostname: str | None = None
+    # why the state was decided, in nmap's words: "syn-ack", "conn-refused", "reset",
+    # "no-response", "host-unreach", "net-unreach", "admin-prohibited"
+    reason: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

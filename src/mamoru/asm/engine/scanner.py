@@ -1,0 +1,286 @@
+"""Orchestration: targets → port scan → identification of open ports → checks, as a stream.
+
+:func:`run_scan` yields events as they happen — every :class:`PortResult`, then for each
+open port the identified :class:`Service` and the :class:`Finding`\\ s of the checks, plus
+:class:`DomainReport` for given hostnames and :class:`ScanError` for anything a stage could
+not do. A failing stage never ends the scan: it becomes a ``ScanError`` event.
+
+The identification and check stages are injected callables (``typing.Protocol``), so the
+orchestration is tested with fakes; :func:`default_stages` finds the real ones
+(``mamoru.asm.engine.identify`` and ``mamoru.asm.engine.checks``) when they are installed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import importlib
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import asdict, dataclass, field
+from typing import Any, NamedTuple, Protocol, cast
+
+from mamoru.asm.engine.model import Finding, PortResult, PortState, Service
+from mamoru.asm.engine.portscan import PortScanConfig, scan_ports
+from mamoru.asm.engine.targets import TargetPlan
+
+__all__ = [
+    "DomainChecker",
+    "DomainReport",
+    "Identifier",
+    "ProgressCallback",
+    "ScanError",
+    "ScanEvent",
+    "ScanOptions",
+    "ServiceChecker",
+    "Stages",
+    "default_stages",
+    "run_scan",
+]
+
+
+class Identifier(Protocol):
+    """Identify the service on an open port (``mamoru.asm.engine.identify.identify``)."""
+
+    async def __call__(
+        self, ip: str, port: int, *, hostname: str | None, timeout: float
+    ) -> Service | None: ...
+
+
+class ServiceChecker(Protocol):
+    """Check an identified service for weaknesses (``mamoru.asm.engine.checks.check_service``)."""
+
+    async def __call__(self, service: Service, *, timeout: float) -> list[Finding]: ...
+
+
+class DomainChecker(Protocol):
+    """DNS and mail checks of a domain (``mamoru.asm.engine.checks.check_domain``)."""
+
+    async def __call__(
+        self, domain: str, *, resolver: str | None, timeout: float
+    ) -> tuple[list[dict[str, Any]], list[Finding]]: ...
+
+
+ProgressCallback = Callable[[int, int], None]
+"""Called as ``progress(done, total)`` after each port probe (retries are not counted)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ScanError:
+    """Something a stage could not do; the scan goes on."""
+
+    stage: str  # "identify", "checks", "dns"
+    message: str
+    ip: str | None = None
+    port: int | None = None
+    hostname: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON form."""
+        return asdict(self)
+
+
+@dataclass(frozen=True, slots=True)
+class DomainReport:
+    """The DNS records found for a hostname that was given as a target."""
+
+    domain: str
+    records: tuple[dict[str, Any], ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON form."""
+        return {"domain": self.domain, "records": list(self.records)}
+
+
+ScanEvent = PortResult | Service | Finding | DomainReport | ScanError
+
+
+@dataclass(frozen=True, slots=True)
+class Stages:
+    """The stages after the port scan; ``None`` skips one."""
+
+    identify: Identifier | None = None
+    check_service: ServiceChecker | None = None
+    check_domain: DomainChecker | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ScanOptions:
+    """What to scan and how; ``service_timeout`` is per network operation of a stage."""
+
+    ports: tuple[int, ...]
+    portscan: PortScanConfig = field(default_factory=PortScanConfig)
+    identify: bool = True
+    checks: bool = True
+    resolver: str | None = None
+    service_timeout: float = 5.0
+    stage_timeout: float = 120.0  # a guard around one whole stage call on one port
+    identify_concurrency: int = 64
+
+
+def _optional(module_name: str, attribute: str) -> Any:
+    try:
+        module = importlib.import_module(module_name)
+    except ModuleNotFoundError as error:
+        if error.name and module_name.startswith(error.name):
+            return None  # that engineer's stage is not there yet
+        raise
+    return getattr(module, attribute, None)
+
+
+def default_stages() -> Stages:
+    """The real identification and check stages, each ``None`` where not installed."""
+    return Stages(
+        identify=cast(Identifier | None, _optional("mamoru.asm.engine.identify", "identify")),
+        check_service=cast(
+            ServiceChecker | None, _optional("mamoru.asm.engine.checks", "check_service")
+        ),
+        check_domain=cast(
+            DomainChecker | None, _optional("mamoru.asm.engine.checks", "check_domain")
+        ),
+    )
+
+
+class _End(NamedTuple):
+    error: BaseException | None
+
+
+Emit = Callable[[ScanEvent], Awaitable[None]]
+
+
+class _Run:
+    def __init__(
+        self, plan: TargetPlan, options: ScanOptions, stages: Stages, progress: ProgressCallback
+    ) -> None:
+        self.plan = plan
+        self.options = options
+        self.stages = stages
+        self.progress = progress
+        self.slots = asyncio.Semaphore(options.identify_concurrency)
+        self.pending: set[asyncio.Task[None]] = set()
+
+    def _spawn(self, coroutine: Awaitable[None]) -> None:
+        task = asyncio.ensure_future(coroutine)
+        self.pending.add(task)
+        task.add_done_callback(self.pending.discard)
+
+    async def _guarded(
+        self, emit: Emit, stage: str, where: dict[str, Any], call: Awaitable[Any]
+    ) -> Any:
+        try:
+            async with asyncio.timeout(self.options.stage_timeout):
+                return await call
+        except TimeoutError:
+            await emit(ScanError(stage, "timed out", **where))
+        except Exception as error:  # a stage's bug must not end the scan
+            await emit(ScanError(stage, f"{type(error).__name__}: {error}", **where))
+        return None
+
+    async def _service(self, emit: Emit, result: PortResult) -> None:
+        try:
+            where = {"ip": result.ip, "port": result.port, "hostname": result.hostname}
+            timeout = self.options.service_timeout
+            identify = self.stages.identify
+            assert identify is not None
+            service = await self._guarded(
+                emit,
+                "identify",
+                where,
+                identify(result.ip, result.port, hostname=result.hostname, timeout=timeout),
+            )
+            if not isinstance(service, Service):
+                return
+            await emit(service)
+            if self.options.checks and self.stages.check_service is not None:
+                findings = await self._guarded(
+                    emit, "checks", where, self.stages.check_service(service, timeout=timeout)
+                )
+                for finding in findings or ():
+                    await emit(finding)
+        finally:
+            self.slots.release()
+
+    async def _domain(self, emit: Emit, domain: str) -> None:
+        check_domain = self.stages.check_domain
+        assert check_domain is not None
+        outcome = await self._guarded(
+            emit,
+            "dns",
+            {"hostname": domain},
+            check_domain(
+                domain, resolver=self.options.resolver, timeout=self.options.service_timeout
+            ),
+        )
+        if outcome is None:
+            return
+        records, findings = outcome
+        await emit(DomainReport(domain, tuple(records)))
+        for finding in findings:
+            await emit(finding)
+
+    async def drive(self, emit: Emit) -> None:
+        if self.options.checks and self.stages.check_domain is not None:
+            for domain in self.plan.hostnames():
+                self._spawn(self._domain(emit, domain))
+        identify = self.options.identify and self.stages.identify is not None
+        total = self.plan.probe_count(self.options.ports)
+        done = 0
+        items = self.plan.items(self.options.ports)
+        async for result in scan_ports(items, self.options.portscan):
+            done += 1
+            await emit(result)
+            self.progress(done, total)
+            if identify and result.state is PortState.OPEN:
+                # acquiring before spawning bounds the pending tasks, so a scan with many
+                # open ports holds back the port scan instead of piling up work
+                await self.slots.acquire()
+                self._spawn(self._service(emit, result))
+        while self.pending:
+            await asyncio.gather(*self.pending)
+
+    def cancel(self) -> None:
+        for task in self.pending:
+            task.cancel()
+
+
+def _no_progress(done: int, total: int) -> None:
+    return None
+
+
+async def run_scan(
+    plan: TargetPlan,
+    options: ScanOptions,
+    *,
+    stages: Stages | None = None,
+    progress: ProgressCallback | None = None,
+) -> AsyncIterator[ScanEvent]:
+    """Scan ``plan`` and yield every event as it happens (see the module docstring).
+
+    ``stages`` defaults to :func:`default_stages`. Memory stays bounded: port results are
+    streamed, and at most ``identify_concurrency`` open ports are worked on at once.
+    """
+    run = _Run(plan, options, stages or default_stages(), progress or _no_progress)
+    queue: asyncio.Queue[ScanEvent | _End] = asyncio.Queue(maxsize=1024)
+
+    async def drive() -> None:
+        error: BaseException | None = None
+        try:
+            await run.drive(queue.put)
+        except Exception as failure:
+            error = failure
+            run.cancel()
+        await queue.put(_End(error))
+
+    driver = asyncio.create_task(drive())
+    try:
+        while True:
+            event = await queue.get()
+            if isinstance(event, _End):
+                if event.error is not None:
+                    raise event.error
+                return
+            yield event
+    finally:
+        driver.cancel()
+        run.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await asyncio.gather(driver, *run.pending, return_exceptions=True)
