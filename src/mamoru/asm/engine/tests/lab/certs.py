@@ -113,7 +113,7 @@ class LabCA:
         )  # fmt: skip
         subprocess.run(
             ["openssl", "x509", "-req", "-in", str(csr), "-CA", str(ca.cert), "-CAkey",
-             str(ca.key), "-set_serial", "1", "-sha1", "-days", "30", "-copy_extensions",
+             str(ca.key), "-set_serial", "1", "-sha1", "-days", "365", "-copy_extensions",
              "copy", "-out", str(files.cert)],
             check=True, capture_output=True,
         )  # fmt: skip

@@ -32,14 +32,15 @@ GOOD_HEADERS = {
 }
 
 
-def make_docroot(root: Path, name: str, title: str) -> Path:
-    """A small site: an index page, a /files/ folder to list, an admin-looking page."""
+def make_docroot(root: Path, name: str, title: str, *, admin: bool) -> Path:
+    """A small site: an index page, a /files/ folder to list, maybe an admin-looking page."""
     docroot = root / name
     (docroot / "files").mkdir(parents=True)
     (docroot / "files" / "budget-2024.xlsx").write_text("not really a spreadsheet\n")
     (docroot / "files" / "minutes.txt").write_text("minutes\n")
-    (docroot / "phpmyadmin").mkdir()
-    (docroot / "phpmyadmin" / "index.html").write_text(PHPMYADMIN_PAGE)
+    if admin:
+        (docroot / "phpmyadmin").mkdir()
+        (docroot / "phpmyadmin" / "index.html").write_text(PHPMYADMIN_PAGE)
     (docroot / "index.html").write_text(
         f"<!DOCTYPE html><html><head><title>{title}</title></head><body>{title}</body></html>\n"
     )
@@ -75,7 +76,8 @@ def start_nginx(root: Path, ips: dict[str, str]) -> tuple[Daemon, dict[str, tupl
     work = root / "nginx"
     for sub in ("logs", "tmp"):
         (work / sub).mkdir(parents=True)
-    docroot = make_docroot(root, "nginx-www", "Welcome to the lab")
+    docroot = make_docroot(root, "nginx-www", "Welcome to the lab", admin=True)
+    clean = make_docroot(root, "nginx-tls", "Welcome to the lab over TLS", admin=False)
     ca = LabCA()
     good = ca.leaf(work, "good", [TLS_NAMES["tls-good"], ips["tls-good"]])
     weak = ca.weak_leaf(work, "weak", [TLS_NAMES["tls-weak"]])
@@ -100,9 +102,9 @@ http {{
     root {docroot};
     location /files/ {{ autoindex on; }}
   }}
-{_tls_server(ips["tls-good"], ports["tls-good"], docroot, good, "TLSv1.2 TLSv1.3")}
-{_tls_server(ips["tls-legacy"], ports["tls-legacy"], docroot, legacy, "TLSv1 TLSv1.1 TLSv1.2")}
-{_tls_server(ips["tls-weak"], ports["tls-weak"], docroot, weak, "TLSv1.2")}
+{_tls_server(ips["tls-good"], ports["tls-good"], clean, good, "TLSv1.2 TLSv1.3")}
+{_tls_server(ips["tls-legacy"], ports["tls-legacy"], clean, legacy, "TLSv1 TLSv1.1 TLSv1.2")}
+{_tls_server(ips["tls-weak"], ports["tls-weak"], clean, weak, "TLSv1.2")}
 }}
 """
     (work / "nginx.conf").write_text(conf)
@@ -121,7 +123,7 @@ def start_apache(root: Path, ip: str) -> tuple[Daemon, int]:
     binary = need_binary("/usr/sbin/apache2")
     work = root / "apache"
     work.mkdir()
-    docroot = make_docroot(root, "apache-www", "Apache lab")
+    docroot = make_docroot(root, "apache-www", "Apache lab", admin=False)
     port = free_port(ip)
     modules = ["mpm_event", "authz_core", "dir", "autoindex", "mime", "headers"]
     loads = "\n".join(f"LoadModule {m}_module /usr/lib/apache2/modules/mod_{m}.so" for m in modules)

@@ -1,0 +1,55 @@
+"""Open-proxy check, verified only against an in-scope canary.
+
+The proxy is asked to fetch ``http://<scanned host>:<another open port>/`` — a page on the
+very host being scanned, on a port the scan found open — and never any outside address.
+It is an open proxy only if what comes back through it is the canary page itself, and
+that page differs from what the proxy port serves on its own: a plain web server that
+answers absolute URLs with its own page (nginx does) is not a proxy.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+
+from mamoru.asm.engine.checks._net import HttpResponse, host_header, http_request
+from mamoru.asm.engine.checks.catalogue import new_finding
+from mamoru.asm.engine.model import Evidence, Finding, Service
+
+MAX_CANARIES = 2
+
+
+async def _get(ip: str, port: int, target: str, host: str, timeout: float) -> HttpResponse | None:
+    try:
+        return await http_request(ip, port, target, host=host, tls=False, timeout=timeout)
+    except (OSError, TimeoutError, ValueError, EOFError, asyncio.IncompleteReadError):
+        return None
+
+
+def _same(a: HttpResponse | None, b: HttpResponse | None) -> bool:
+    return a is not None and b is not None and (a.status, a.body) == (b.status, b.body)
+
+
+async def open_proxy_check(
+    service: Service, *, canary_ports: Sequence[int], timeout: float
+) -> list[Finding]:
+    """An ``open-proxy`` finding if ``service`` relays a request to a canary on its own host."""
+    ip, port = service.ip, service.port
+    own_host = host_header(ip, port, None, False)
+    for canary in [p for p in canary_ports if p != port][:MAX_CANARIES]:
+        canary_host = host_header(ip, canary, None, False)
+        url = f"http://{canary_host}/"
+        direct, own, relayed = await asyncio.gather(
+            _get(ip, canary, "/", canary_host, timeout),
+            _get(ip, port, "/", own_host, timeout),
+            _get(ip, port, url, canary_host, timeout),
+        )
+        if _same(direct, relayed) and not _same(direct, own):
+            assert relayed is not None
+            evidence = Evidence("http-proxy-get", f"GET {url} via proxy → {relayed.status_line()}, "
+                                f"identical to the canary's own answer")  # fmt: skip
+            return [
+                new_finding("open-proxy", ip=ip, port=port, hostname=service.hostname,
+                            evidence=(evidence,), details={"canary": url})
+            ]  # fmt: skip
+    return []
