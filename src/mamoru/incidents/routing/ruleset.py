@@ -9,7 +9,6 @@ naming the file and the rule.
 from __future__ import annotations
 
 import functools
-import itertools
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -127,15 +126,13 @@ def load_ruleset(path: Path) -> RuleSet:
 
 
 def load_rulesets(directory: Path) -> tuple[RuleSet, ...]:
-    """Every rule file in ``directory``, oldest first. Two files for one date are an error."""
-    rulesets = sorted(
-        (load_ruleset(p) for p in directory.glob("routing-*.yaml")),
-        key=lambda r: r.effective_from,
-    )
-    for older, newer in itertools.pairwise(rulesets):
-        if older.effective_from == newer.effective_from:
-            raise RuleSetError(newer.source, f"a second rule set for {newer.effective_from}")
-    return tuple(rulesets)
+    """Every rule file in ``directory``, oldest first.
+
+    A file's name carries its date and must match ``effective_from``, so one directory
+    cannot hold two rule sets for one date.
+    """
+    rulesets = (load_ruleset(p) for p in directory.glob("routing-*.yaml"))
+    return tuple(sorted(rulesets, key=lambda r: r.effective_from))
 
 
 @functools.cache
