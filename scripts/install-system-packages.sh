@@ -4,16 +4,24 @@
 # by apt (policy-rc.d): the tests start their own instances on loopback.
 set -euo pipefail
 
-packages=(
-  chromium fonts-noto-cjk                          # browser tests (axe-core), PDF fonts
-  postgresql redis-server                          # the suite on PostgreSQL; RQ task backend
-  nginx apache2 openssh-server vsftpd memcached   # scanner lab: real Debian servers
-  exim4-daemon-light nsd nmap nftables iproute2    # SMTP, DNS zones, reference scanner, netns
-  gettext openssl                                  # compilemessages; lab certificates
-)
+# Usage: install-system-packages.sh run|test
+#   run:  what `make run` needs (translations are compiled; Node.js builds the static assets)
+#   test: that, plus what the tests, the scanner lab and the benchmarks need
+mode=${1:-test}
+packages=(gettext nodejs npm)
+if [ "$mode" = test ]; then
+  packages+=(
+    chromium fonts-noto-cjk                          # browser tests (axe-core), PDF fonts
+    postgresql redis-server                          # the suite on PostgreSQL; RQ task backend
+    nginx apache2 openssh-server vsftpd memcached   # scanner lab: real Debian servers
+    exim4-daemon-light nsd nmap nftables iproute2    # SMTP, DNS zones, reference scanner, netns
+    openssl                                          # lab certificates
+  )
+fi
 
 missing=()
 for p in "${packages[@]}"; do
+  case "$p" in nodejs) command -v node >/dev/null && continue ;; npm) command -v npm >/dev/null && continue ;; esac
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
 [ ${#missing[@]} -eq 0 ] && exit 0

@@ -204,6 +204,11 @@ AXES_SENSITIVE_PARAMETERS = ["password", "otp_token", "token"]
 # Multi-factor authentication: always for administrators and for national and
 # prefectural users; for everyone when this is true.
 MFA_REQUIRED_FOR_ALL = env_bool("MFA_REQUIRED_FOR_ALL", default=False)
+# Only the local demo (`make run`) turns enforcement off, so that every demo login reaches
+# its home page at once; production refuses to start that way.
+MFA_ENFORCED = env_bool("MFA_ENFORCED", default=True)
+if PRODUCTION and not MFA_ENFORCED:
+    raise RuntimeError("MAMORU_MFA_ENFORCED=false is not allowed in production")
 OTP_TOTP_ISSUER = "mamoru"
 
 SESSION_COOKIE_AGE = env_int("SESSION_HOURS", 8) * 3600

@@ -1,4 +1,20 @@
-from django.urls import URLPattern
+from django.urls import path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+
+from mamoru.api import views
 
 app_name = "api"
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
+    path("me/", views.MeApi.as_view(), name="me"),
+    path("organisations/", views.OrganisationListApi.as_view(), name="organisations"),
+    path("organisations/<str:code>/", views.OrganisationDetailApi.as_view(), name="organisation"),
+    path(
+        "organisations/<str:code>/memberships/",
+        views.MembershipListApi.as_view(),
+        name="memberships",
+    ),
+    path("memberships/<int:pk>/", views.MembershipDetailApi.as_view(), name="membership"),
+]

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.test import Client
+
 from mamoru.accounts.models import User
 from mamoru.orgs.models import Organisation, OrganisationKind
 from mamoru.orgs.roles import Role
@@ -86,3 +88,19 @@ class Denial:
     refused: tuple[str, ...] = ("outsider", "hachioji", "osaka_city")
     # Statuses that count as a refusal (a redirect to the login page counts for pages).
     refusal_statuses: tuple[int, ...] = (302, 401, 403, 404)
+
+
+def login_verified(client: Client, user: User) -> Client:
+    """Sign ``user`` in on ``client`` as if they had passed their second factor, as the
+    MFA middleware requires of administrators and national and prefectural staff."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device, _ = TOTPDevice.objects.get_or_create(
+        user=user, name="test", defaults={"confirmed": True}
+    )
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client

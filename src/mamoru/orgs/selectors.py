@@ -214,3 +214,9 @@ def organisation_list(*, kind: str = "", prefecture_code: str = "") -> QuerySet[
     if prefecture_code:
         qs = qs.filter(prefecture_code=prefecture_code)
     return qs.order_by("code")
+
+
+def membership_get(*, principal: Principal, pk: int) -> Membership:
+    """One membership the principal may read; ``Membership.DoesNotExist`` otherwise."""
+    readable = organisations_readable(principal=principal, kind=DataKind.MEMBERS)
+    return Membership.objects.select_related("user", "organisation").get(pk=pk, organisation__in=readable)

@@ -15,7 +15,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 import mamoru
-from mamoru.core.testing import Cast, Denial
+from mamoru.core.testing import Cast, Denial, login_verified
 
 # Third-party URL names that are not ours to test (none are routed today).
 IGNORED_PREFIXES: tuple[str, ...] = ()
@@ -47,7 +47,9 @@ def url_names(patterns: list[URLPattern | URLResolver], prefix: str = "") -> set
 
 def test_every_named_url_has_a_denial_entry() -> None:
     covered = {d.url_name for d in all_denials()}
-    routed = {n for n in url_names(get_resolver().url_patterns) if not n.startswith(IGNORED_PREFIXES)}
+    routed = {
+        n for n in url_names(get_resolver().url_patterns) if not n.startswith(IGNORED_PREFIXES)
+    }
     assert routed - covered == set(), "add a Denial for these URLs in the app's tests/denials.py"
 
 
@@ -75,7 +77,7 @@ def test_denial_holds(denial: Denial, cast: Cast) -> None:
     if anonymous.status_code == 302:
         assert "/accounts/login" in anonymous["Location"]
     for who in denial.refused:
-        client = Client()
-        client.force_login(getattr(cast, who))
+        # Signed in with a verified second factor, so a refusal comes from the gate, not MFA.
+        client = login_verified(Client(), getattr(cast, who))
         response = getattr(client, denial.method)(url)
         assert response.status_code in denial.refusal_statuses, f"{who} reached {url}"

@@ -1,0 +1,69 @@
+# mamoru — the two commands of the README:
+#   make run    set up everything on a fresh Debian machine and serve the platform with demo data
+#   make test   install what the tests need, then lint, types and the whole suite on SQLite and PostgreSQL
+SHELL := /bin/bash
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+export PYTHON := $(CURDIR)/$(BIN)/python
+export MAMORU_DATA_DIR ?= $(CURDIR)/var
+PYTEST_WORKERS ?= 2
+
+.PHONY: run test install install-dev assets system-run system-test lint types deploy-check \
+        suite-sqlite suite-postgres demo clean
+
+run: system-run install assets demo
+	$(BIN)/mamoru serve --host $(HOST) --port $(PORT) --with-worker
+
+test: system-test install-dev assets lint types deploy-check suite-sqlite suite-postgres
+
+$(BIN)/python:
+	python3 -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+# Reinstall only when the project's requirements change.
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+system-run:
+	bash scripts/install-system-packages.sh run
+system-test:
+	bash scripts/install-system-packages.sh test
+
+assets: | $(BIN)/python
+	bash scripts/build-assets.sh
+
+demo:
+	mkdir -p $(MAMORU_DATA_DIR)
+	$(BIN)/mamoru migrate --no-input -v 0
+	$(BIN)/mamoru load-organisations
+	$(BIN)/mamoru collectstatic --no-input -v 0
+	$(BIN)/mamoru seed-demo
+
+lint:
+	$(BIN)/ruff check src bench
+	$(BIN)/ruff format --check src bench
+
+types:
+	DJANGO_SETTINGS_MODULE=mamoru.settings $(BIN)/mypy src bench
+
+deploy-check:
+	MAMORU_ENV=production MAMORU_SECRET_KEY=$$(head -c 48 /dev/urandom | base64) \
+	MAMORU_ALLOWED_HOSTS=mamoru.example.lg.jp $(BIN)/mamoru check --deploy --fail-level WARNING
+
+suite-sqlite:
+	$(BIN)/pytest -n $(PYTEST_WORKERS) -q
+
+suite-postgres:
+	bash scripts/with-postgres.sh $(BIN)/pytest -n $(PYTEST_WORKERS) -q -m "not lab and not netns"
+
+clean:
+	rm -rf $(VENV) var node_modules src/mamoru/web/static/vendor

@@ -1,0 +1,64 @@
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from mamoru.orgs.models import Membership, Organisation
+from mamoru.orgs.roles import Role
+
+
+class OrganisationOut(serializers.ModelSerializer[Organisation]):
+    parent = serializers.CharField(
+        source="parent.code", read_only=True, allow_null=True, default=None
+    )  # type: ignore[assignment]
+    population_band = serializers.CharField(read_only=True, allow_null=True)
+
+    class Meta:
+        model = Organisation
+        fields = [
+            "code", "name", "name_en", "reading", "kind", "parent",
+            "prefecture_code", "population", "population_band", "receives_reports",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+
+class OrganisationFilterIn(serializers.Serializer[object]):
+    q = serializers.CharField(
+        required=False, allow_blank=True, max_length=50, help_text="名称・よみ・コードで検索"
+    )
+    kind = serializers.ChoiceField(
+        choices=Organisation._meta.get_field("kind").choices or [], required=False
+    )
+    prefecture = serializers.RegexField(r"^\d{2}$", required=False, help_text="2桁の都道府県コード")
+
+
+class ActingContextOut(serializers.Serializer[object]):
+    organisation = OrganisationOut()
+    role = serializers.ChoiceField(choices=Role.choices)
+    via_grant = serializers.BooleanField()
+
+
+class MeOut(serializers.Serializer[object]):
+    username = serializers.CharField()
+    display_name = serializers.CharField()
+    email = serializers.EmailField(allow_blank=True)
+    organisation = OrganisationOut(help_text="いま操作している団体")
+    role = serializers.ChoiceField(choices=Role.choices)
+    permissions = serializers.ListField(child=serializers.CharField())
+    via_token = serializers.BooleanField()
+    contexts = ActingContextOut(many=True, help_text="切り替えられる団体")
+
+
+class MembershipOut(serializers.ModelSerializer[Membership]):
+    username = serializers.CharField(source="user.username", read_only=True)
+    display_name = serializers.CharField(source="user.display_name", read_only=True)
+    organisation = serializers.CharField(source="organisation.code", read_only=True)
+
+    class Meta:
+        model = Membership
+        fields = ["id", "username", "display_name", "organisation", "role", "created_at"]
+        read_only_fields = fields
+
+
+class MembershipIn(serializers.Serializer[object]):
+    username = serializers.CharField(max_length=150)
+    role = serializers.ChoiceField(choices=Role.choices)
