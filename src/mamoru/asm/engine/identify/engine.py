@@ -5,8 +5,9 @@
 2. Otherwise, and when the hint was wrong: listen for a greeting, then try the client-first
    probes in order of how common they are on the internet, each on a fresh connection.
 
-Every probe is bounded by ``timeout`` and the whole identification by a small multiple of
-it, so a port that accepts and then stalls costs a known, small amount of time.
+Every probe is bounded by ``timeout`` and the whole identification by one timeout per
+probe, so a port that accepts and then stalls costs a known amount of time. Unhinted ports
+get only ``_UNKNOWN_WAIT`` seconds to greet us first, as nmap's NULL probe does.
 """
 
 from __future__ import annotations
@@ -243,8 +244,9 @@ async def identify(
     """
     ctx = Context(ip, port, hostname, timeout)
     ident: Ident | None = None
+    # Each probe may use its whole timeout once (a stalled peer); never more than that.
     with contextlib.suppress(TimeoutError):
-        async with asyncio.timeout(timeout * 4):
+        async with asyncio.timeout(timeout * (len(plan(port)) + 1)):
             ident = await _run(ctx)
     if ident is None and ctx.unrecognised:
         ident = Ident(service="unknown")

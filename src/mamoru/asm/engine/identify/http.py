@@ -188,7 +188,7 @@ def technologies(response: HttpResponse) -> list[str]:
         tech = COOKIE_TECH.get(name) or next(
             (t for prefix, t in COOKIE_TECH.items() if name.startswith(prefix)), None
         )
-        if tech and tech not in found:
+        if tech and not any(f.startswith(tech) for f in found):
             found.append(tech)
     generator = generator_of(response.body)
     if generator:
