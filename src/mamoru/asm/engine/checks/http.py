@@ -137,7 +137,8 @@ async def _admin_panels(
     checks = [(panel, path) for panel in ADMIN_PANELS for path in panel.paths]
     responses = await asyncio.gather(*(fetch(path) for _panel, path in checks))
     for (panel, path), response in zip(checks, responses, strict=True):
-        if response is None or panel.name in seen or response.status >= 500:
+        # 200 = the page itself, 401 = its login prompt; error pages never count.
+        if response is None or panel.name in seen or response.status not in (200, 401):
             continue
         if soft404 is not None and response.body == soft404:
             continue  # the server answers every path with the same page
