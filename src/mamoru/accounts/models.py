@@ -5,9 +5,10 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_otp.models import Device
 
 
-class User(AbstractUser):
+class User(AbstractUser):  # type: ignore[django-manager-missing]  # django-otp is untyped
     """A person. What they may do comes from memberships and grants (``mamoru.orgs``)."""
 
     display_name = models.CharField(_("表示名"), max_length=150, blank=True)
@@ -55,3 +56,41 @@ class ApiToken(models.Model):
         if self.revoked_at is not None:
             return False
         return self.expires_at is None or self.expires_at > moment  # type: ignore[operator]
+
+
+class RecoveryCodeDevice(Device):  # type: ignore[misc]  # django-otp is untyped
+    """A django-otp device holding one-time recovery codes, stored as digests only.
+
+    django-otp's own static device keeps its codes in plain text; this one keeps a SHA-256
+    digest of each. The codes carry 80 random bits, so (as for API tokens) a slow hash buys
+    nothing and the digest can be looked up by index.
+    """
+
+    class Meta:
+        verbose_name = _("リカバリーコード")
+        verbose_name_plural = _("リカバリーコード")
+
+    def verify_token(self, token: str) -> bool:
+        """Use up the code ``token`` if it is one of this device's unused codes."""
+        from mamoru.accounts.recovery import recovery_code_digest
+
+        claimed = RecoveryCode.objects.filter(
+            device=self, digest=recovery_code_digest(token), used_at__isnull=True
+        ).update(used_at=timezone.now())
+        return claimed == 1
+
+
+class RecoveryCode(models.Model):
+    device = models.ForeignKey(RecoveryCodeDevice, on_delete=models.CASCADE, related_name="codes")
+    digest = models.CharField(max_length=64)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("リカバリーコード")
+        verbose_name_plural = _("リカバリーコード")
+        constraints = [
+            models.UniqueConstraint(fields=["device", "digest"], name="recovery_code_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.device_id}: {'used' if self.used_at else 'unused'}"
