@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Final
 
+from mamoru.incidents.routing.codes import NATIONAL_BODIES
+
 
 class Category(enum.StrEnum):
     RANSOMWARE = "ransomware"
@@ -127,6 +129,10 @@ class AffectedService:
     ministry: str | None = None
     critical_infrastructure: bool | None = None
     segment: Segment | None = None
+
+    def __post_init__(self) -> None:
+        if self.ministry is not None and self.ministry not in NATIONAL_BODIES:
+            raise ValueError(f"unknown ministry code {self.ministry!r}")
 
 
 @dataclass(frozen=True, slots=True)

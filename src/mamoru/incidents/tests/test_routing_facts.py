@@ -7,6 +7,7 @@ from datetime import datetime
 import pytest
 
 from mamoru.incidents.routing import (
+    AffectedService,
     Category,
     IncidentFacts,
     PersonalData,
@@ -40,6 +41,12 @@ def test_the_number_of_people_cannot_be_negative() -> None:
 def test_reporter_codes_are_six_digits(code: str) -> None:
     with pytest.raises(ValueError, match="6-digit"):
         ReporterContext(code, "x", "130001", "東京都")
+
+
+def test_a_service_names_only_a_known_ministry() -> None:
+    with pytest.raises(ValueError, match="unknown ministry code 'MOJ'"):
+        AffectedService("family_register", "戸籍", ministry="MOJ")
+    assert AffectedService("school", ministry="MEXT").ministry == "MEXT"
 
 
 def test_a_prefecture_is_its_own_prefecture() -> None:
