@@ -27,7 +27,7 @@ import errno
 import socket
 import struct
 import time
-from collections.abc import AsyncIterator, Iterable, Iterator
+from collections.abc import AsyncGenerator, Iterable, Iterator
 from dataclasses import dataclass
 from itertools import islice
 from typing import NamedTuple, Protocol
@@ -312,7 +312,7 @@ async def scan_ports(
     config: PortScanConfig | None = None,
     *,
     prober: Prober = tcp_connect_probe,
-) -> AsyncIterator[PortResult]:
+) -> AsyncGenerator[PortResult, None]:
     """Probe every (target, port) of ``items`` and yield one :class:`PortResult` per pair.
 
     ``items`` pairs each target with its ports (``TargetPlan.items`` makes them) and is

@@ -15,7 +15,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import importlib
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncGenerator, Awaitable, Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any, NamedTuple, Protocol, cast
 
@@ -252,7 +252,7 @@ async def run_scan(
     *,
     stages: Stages | None = None,
     progress: ProgressCallback | None = None,
-) -> AsyncIterator[ScanEvent]:
+) -> AsyncGenerator[ScanEvent, None]:
     """Scan ``plan`` and yield every event as it happens (see the module docstring).
 
     ``stages`` defaults to :func:`default_stages`. Memory stays bounded: port results are

@@ -260,13 +260,17 @@ class TargetGroup:
             for address in self.addresses:
                 yield Target(address, self.spec.hostname)
             return
-        # Integers and inet_ntop rather than ip_address objects: this loop runs once per
-        # address of a range that may be a /8, so it is kept lean; it never builds a list.
-        family = socket.AF_INET if self.network.version == 4 else socket.AF_INET6
-        width = 4 if family == socket.AF_INET else 16
+        # Integers rather than ip_address objects for IPv4: this loop runs once per address
+        # of a range that may be a /8, so it is kept lean; it never builds a list. IPv6 goes
+        # through ipaddress because inet_ntop spells ::1.2.3.4 where RFC 5952 wants ::102:304.
         first = int(self.network.network_address)
-        for number in range(first, first + self.network.num_addresses):
-            yield Target(socket.inet_ntop(family, number.to_bytes(width, "big")))
+        numbers = range(first, first + self.network.num_addresses)
+        if self.network.version == 4:
+            for number in numbers:
+                yield Target(socket.inet_ntoa(number.to_bytes(4, "big")))
+        else:
+            for number in numbers:
+                yield Target(str(ipaddress.IPv6Address(number)))
 
 
 @dataclass(frozen=True, slots=True)
