@@ -74,6 +74,20 @@ def test_other_incidents_are_due_promptly_within_a_business_day(rules: RuleSet) 
     assert due.due_at == end_of_day(date(2025, 11, 13))
 
 
+def test_a_business_day_target_skips_a_holiday_weekend(rules: RuleSet) -> None:
+    # Noticed Fri 2025-11-21; Sat, Sun and Mon 11/24 (振替休日) are closed.
+    due = routed(rules, make_facts(aware=jst(2025, 11, 21, 17)))["MIC"].preliminary
+    assert due is not None
+    assert due.due_at == end_of_day(date(2025, 11, 25))
+
+
+def test_a_business_day_target_skips_golden_week(rules: RuleSet) -> None:
+    # Noticed Fri 2025-05-02; 5/3–5/6 are holidays, so the next open day is Wed 5/7.
+    due = routed(rules, make_facts(aware=jst(2025, 5, 2, 9)))["MIC"].preliminary
+    assert due is not None
+    assert due.due_at == end_of_day(date(2025, 5, 7))
+
+
 def test_a_prefecture_reporting_does_not_report_to_itself(rules: RuleSet) -> None:
     recipients = routed(rules, make_facts(), reporter=PREFECTURE)
     assert set(recipients) == {"MIC"}
