@@ -58,7 +58,7 @@ def start_vsftpd(root: Path, ip: str) -> tuple[Daemon, int]:
         f"background=NO\nanonymous_enable=YES\nanon_root={work / 'anon'}\n"
         "local_enable=NO\nwrite_enable=NO\nseccomp_sandbox=NO\n"
         f"xferlog_enable=NO\nvsftpd_log_file={work}/vsftpd.log\n"
-        "secure_chroot_dir=/var/run/vsftpd/empty\nftpd_banner=lab FTP service\n"
+        "secure_chroot_dir=/var/run/vsftpd/empty\n"
     )
     conf.chmod(0o600)
     daemon = spawn("vsftpd", [binary, str(conf)], workdir=work, wait_for=[(ip, port)])
