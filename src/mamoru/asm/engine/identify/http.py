@@ -209,6 +209,7 @@ def describe(ident: Ident, response: HttpResponse) -> None:
     server = response.header("Server")
     ident.extra["http_status"] = str(response.status)
     if server:
+        ident.extra["http_server"] = server[:200]
         ident.match("http.server", server, "http-get", f"Server: {server}")
     else:
         ident.evidence.append(Evidence("http-get", printable(response.raw_head, 120)))

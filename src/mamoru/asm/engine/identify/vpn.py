@@ -197,10 +197,7 @@ async def detect(fetcher: Fetcher, ident: Ident, root: HttpResponse | None) -> b
     if hit is None:
         return False
     portal, marker = hit
-    if ident.product:
-        ident.extra["http_server"] = (
-            ident.product if not ident.version else (f"{ident.product}/{ident.version}")
-        )
+    # The web server product found earlier stays visible in extra["http_server"].
     ident.product, ident.vendor, ident.version, ident.cpe = (
         portal.product,
         portal.vendor,

@@ -10,7 +10,15 @@ from typing import Any, TypeVar
 
 from mamoru.asm.engine.identify import identify
 from mamoru.asm.engine.identify.engine import plan
-from mamoru.asm.engine.identify.testing import Handler, HttpSite, Page, greeting, html, replies, serve
+from mamoru.asm.engine.identify.testing import (
+    Handler,
+    HttpSite,
+    Page,
+    greeting,
+    html,
+    replies,
+    serve,
+)
 from mamoru.asm.engine.model import Service
 
 T = TypeVar("T")
@@ -21,7 +29,7 @@ def run(coro: Coroutine[Any, Any, T]) -> T:
     return asyncio.run(coro)
 
 
-def identify_with(handler: Handler, timeout: float = 0.5) -> Service | None:
+def identify_with(handler: Handler, timeout: float = 0.3) -> Service | None:
     async def go() -> Service | None:
         async with serve(handler) as port:
             found = await identify("127.0.0.1", port, timeout=timeout)
@@ -35,9 +43,11 @@ def test_it_reads_an_ssh_banner_with_distro_details() -> None:
     svc = identify_with(greeting(b"SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u3\r\n"))
     assert svc is not None
     assert (svc.service, svc.product, svc.version) == ("ssh", "OpenSSH", "9.2p1")
-    assert svc.extra["os"] == "Debian" and svc.extra["distro_package"] == "2+deb12u3"
+    assert svc.extra["os"] == "Debian"
+    assert svc.extra["distro_package"] == "2+deb12u3"
     assert svc.cpe == "cpe:2.3:a:openbsd:openssh:9.2p1:*:*:*:*:*:*:*"
-    assert svc.evidence[0].probe == "banner" and svc.evidence[0].rule == "ssh.openssh-distro"
+    assert svc.evidence[0].probe == "banner"
+    assert svc.evidence[0].rule == "ssh.openssh-distro"
 
 
 def test_it_reads_a_multiline_ftp_greeting() -> None:
@@ -62,8 +72,14 @@ def test_it_greets_an_smtp_server_with_ehlo() -> None:
 def test_it_reads_pop3_and_imap_greetings() -> None:
     pop = identify_with(greeting(b"+OK Dovecot (Debian) ready.\r\n"))
     imap = identify_with(greeting(b"* OK [CAPABILITY IMAP4rev1] Dovecot (Ubuntu) ready.\r\n"))
-    assert pop is not None and (pop.service, pop.product) == ("pop3", "Dovecot")
-    assert imap is not None and (imap.service, imap.product, imap.extra["os"]) == ("imap", "Dovecot", "Ubuntu")
+    assert pop is not None
+    assert (pop.service, pop.product) == ("pop3", "Dovecot")
+    assert imap is not None
+    assert (imap.service, imap.product, imap.extra["os"]) == (
+        "imap",
+        "Dovecot",
+        "Ubuntu",
+    )
 
 
 def mysql_greeting(version: bytes) -> bytes:
@@ -98,7 +114,9 @@ def test_it_answers_telnet_negotiation_and_reads_the_prompt() -> None:
 
 def test_it_recognises_vnc() -> None:
     svc = identify_with(greeting(b"RFB 003.008\n"))
-    assert svc is not None and svc.service == "vnc" and svc.extra["protocol_version"] == "003.008"
+    assert svc is not None
+    assert svc.service == "vnc"
+    assert svc.extra["protocol_version"] == "003.008"
 
 
 REDIS_INFO = b"$60\r\n# Server\r\nredis_version:7.0.15\r\nredis_mode:standalone\r\nos:Linux\r\n\r\n"
@@ -107,7 +125,12 @@ REDIS_INFO = b"$60\r\n# Server\r\nredis_version:7.0.15\r\nredis_mode:standalone\
 def test_it_reads_redis_info_when_no_password_is_set() -> None:
     svc = identify_with(replies({b"PING": b"+PONG\r\n", b"INFO": REDIS_INFO}))
     assert svc is not None
-    assert (svc.service, svc.product, svc.version, svc.extra["auth"]) == ("redis", "Redis", "7.0.15", "none")
+    assert (svc.service, svc.product, svc.version, svc.extra["auth"]) == (
+        "redis",
+        "Redis",
+        "7.0.15",
+        "none",
+    )
     assert svc.cpe == "cpe:2.3:a:redis:redis:7.0.15:*:*:*:*:*:*:*"
 
 
@@ -158,20 +181,24 @@ def test_it_negotiates_rdp_security() -> None:
         await writer.drain()
 
     svc = identify_with(handler)
-    assert svc is not None and svc.service == "rdp"
+    assert svc is not None
+    assert svc.service == "rdp"
     assert svc.extra == {"rdp_selected_protocol": "HYBRID", "rdp_standard_security": "false"}
 
 
 def smb2_negotiate_response(dialect: int, security_mode: int) -> bytes:
     header = b"\xfeSMB" + struct.pack("<HHIHHIIQIIQ16s", 64, 0, 0, 0, 1, 1, 0, 0, 0, 0, 0, b"")
-    body = struct.pack("<HHHH16sIIII", 65, security_mode, dialect, 0, b"G" * 16, 0, 65536, 65536, 65536)
+    body = struct.pack(
+        "<HHHH16sIIII", 65, security_mode, dialect, 0, b"G" * 16, 0, 65536, 65536, 65536
+    )
     message = header + body + b"\x00" * 24
     return struct.pack("!I", len(message)) + message
 
 
 def test_it_reads_the_smb2_dialect_and_signing() -> None:
     svc = identify_with(replies({b"\x00\x00": smb2_negotiate_response(0x0311, 0x03)}))
-    assert svc is not None and svc.service == "smb"
+    assert svc is not None
+    assert svc.service == "smb"
     assert (svc.extra["smb_dialect"], svc.extra["smb_signing"]) == ("3.1.1", "required")
 
 
@@ -194,7 +221,8 @@ def test_http_technology_comes_from_headers_cookies_title_and_generator() -> Non
     assert svc.extra["http_technologies"] == "PHP 8.2.7, WordPress 6.4.2"
     assert svc.extra["favicon_mmh3"].lstrip("-").isdigit()
     assert "vpn" not in svc.extra
-    assert "GET /" in site.requested and all(r.startswith("GET ") for r in site.requested)
+    assert "GET /" in site.requested
+    assert all(r.startswith("GET ") for r in site.requested)
 
 
 def test_a_proxy_is_only_asked_to_connect_to_the_scanned_host_itself() -> None:
@@ -204,7 +232,9 @@ def test_a_proxy_is_only_asked_to_connect_to_the_scanned_host_itself() -> None:
         head = (await reader.readuntil(b"\r\n\r\n")).decode()
         asked.append(head.split("\r\n")[0])
         status = "200 Connection established" if head.startswith("CONNECT") else "400 Bad Request"
-        writer.write(f"HTTP/1.1 {status}\r\nServer: squid/5.7\r\nContent-Length: 0\r\n\r\n".encode())
+        writer.write(
+            f"HTTP/1.1 {status}\r\nServer: squid/5.7\r\nContent-Length: 0\r\n\r\n".encode()
+        )
         await writer.drain()
 
     async def go() -> tuple[int, Service | None]:
@@ -212,7 +242,8 @@ def test_a_proxy_is_only_asked_to_connect_to_the_scanned_host_itself() -> None:
             return port, await identify("127.0.0.1", port, timeout=0.5)
 
     port, svc = run(go())
-    assert svc is not None and svc.product == "Squid"
+    assert svc is not None
+    assert svc.product == "Squid"
     assert svc.extra["proxy_connect"] == "allowed"
     connects = [a for a in asked if a.startswith("CONNECT")]
     assert connects == [f"CONNECT 127.0.0.1:{port} HTTP/1.1"]
@@ -220,7 +251,9 @@ def test_a_proxy_is_only_asked_to_connect_to_the_scanned_host_itself() -> None:
 
 def test_unrecognised_chatter_is_kept_as_evidence() -> None:
     svc = identify_with(greeting(b"hello from a custom daemon\r\n"))
-    assert svc is not None and svc.service == "unknown" and svc.product is None
+    assert svc is not None
+    assert svc.service == "unknown"
+    assert svc.product is None
     assert "custom daemon" in svc.evidence[0].excerpt
 
 
@@ -243,6 +276,8 @@ def test_a_closed_port_gives_none() -> None:
 
 
 def test_port_hints_put_the_likely_probe_first_and_keep_the_fallbacks() -> None:
-    assert plan(6379)[0] == "redis" and "banner-short" in plan(6379)
+    assert plan(6379)[0] == "redis"
+    assert "banner-short" in plan(6379)
     assert plan(22) == ["banner", "tls", "http", "redis", "memcached", "postgresql", "rdp", "smb"]
-    assert plan(443)[0] == "tls" and plan(40000)[0] == "banner-short"
+    assert plan(443)[0] == "tls"
+    assert plan(40000)[0] == "banner-short"

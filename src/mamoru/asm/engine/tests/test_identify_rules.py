@@ -52,23 +52,83 @@ def test_openssh_keeps_the_debian_package_for_backports() -> None:
 @pytest.mark.parametrize(
     ("source", "text", "product", "version", "cpe_prefix"),
     [
-        ("ssh", "OpenSSH_8.9p1 Ubuntu-3ubuntu0.6", "OpenSSH", "8.9p1", "cpe:2.3:a:openbsd:openssh:8.9p1"),
+        (
+            "ssh",
+            "OpenSSH_8.9p1 Ubuntu-3ubuntu0.6",
+            "OpenSSH",
+            "8.9p1",
+            "cpe:2.3:a:openbsd:openssh:8.9p1",
+        ),
         ("ssh", "OpenSSH_for_Windows_8.1", "OpenSSH", None, "cpe:2.3:a:openbsd:openssh"),
         ("ssh", "dropbear_2022.83", "Dropbear SSH", "2022.83", "cpe:2.3:a:dropbear_ssh_project"),
         ("ftp", "(vsFTPd 3.0.3)", "vsFTPd", "3.0.3", "cpe:2.3:a:beasts:vsftpd:3.0.3"),
-        ("ftp", "ProFTPD 1.3.8 Server (Debian) [::ffff:10.0.0.1]", "ProFTPD", "1.3.8", "cpe:2.3:a:proftpd"),
+        (
+            "ftp",
+            "ProFTPD 1.3.8 Server (Debian) [::ffff:10.0.0.1]",
+            "ProFTPD",
+            "1.3.8",
+            "cpe:2.3:a:proftpd",
+        ),
         ("ftp", "Microsoft FTP Service", "IIS", None, "cpe:2.3:a:microsoft:internet_information"),
-        ("smtp", "mail.example.jp ESMTP Postfix (Debian/GNU)", "Postfix", None, "cpe:2.3:a:postfix"),
-        ("smtp", "mx.example.jp ESMTP Exim 4.96 Mon, 01 Jan 2024", "exim", "4.96", "cpe:2.3:a:exim:exim:4.96"),
-        ("smtp", "mx ESMTP Sendmail 8.15.2/8.15.2; Mon, 1 Jan 2024", "Sendmail", "8.15.2", "cpe:2.3:a:sendmail"),
-        ("imap", "[CAPABILITY IMAP4rev1 SASL-IR] Dovecot (Debian) ready.", "Dovecot", None, "cpe:2.3:a:dovecot"),
+        (
+            "smtp",
+            "mail.example.jp ESMTP Postfix (Debian/GNU)",
+            "Postfix",
+            None,
+            "cpe:2.3:a:postfix",
+        ),
+        (
+            "smtp",
+            "mx.example.jp ESMTP Exim 4.96 Mon, 01 Jan 2024",
+            "exim",
+            "4.96",
+            "cpe:2.3:a:exim:exim:4.96",
+        ),
+        (
+            "smtp",
+            "mx ESMTP Sendmail 8.15.2/8.15.2; Mon, 1 Jan 2024",
+            "Sendmail",
+            "8.15.2",
+            "cpe:2.3:a:sendmail",
+        ),
+        (
+            "imap",
+            "[CAPABILITY IMAP4rev1 SASL-IR] Dovecot (Debian) ready.",
+            "Dovecot",
+            None,
+            "cpe:2.3:a:dovecot",
+        ),
         ("pop3", "Dovecot ready.", "Dovecot", None, "cpe:2.3:a:dovecot"),
         ("http.server", "nginx/1.22.1", "nginx", "1.22.1", "cpe:2.3:a:f5:nginx:1.22.1"),
-        ("http.server", "Apache/2.4.62 (Debian)", "Apache httpd", "2.4.62", "cpe:2.3:a:apache:http_server"),
-        ("http.server", "Microsoft-IIS/10.0", "IIS", "10.0", "cpe:2.3:a:microsoft:internet_information"),
-        ("mysql", "5.5.5-10.11.6-MariaDB-0+deb12u1", "MariaDB", "10.11.6", "cpe:2.3:a:mariadb:mariadb"),
+        (
+            "http.server",
+            "Apache/2.4.62 (Debian)",
+            "Apache httpd",
+            "2.4.62",
+            "cpe:2.3:a:apache:http_server",
+        ),
+        (
+            "http.server",
+            "Microsoft-IIS/10.0",
+            "IIS",
+            "10.0",
+            "cpe:2.3:a:microsoft:internet_information",
+        ),
+        (
+            "mysql",
+            "5.5.5-10.11.6-MariaDB-0+deb12u1",
+            "MariaDB",
+            "10.11.6",
+            "cpe:2.3:a:mariadb:mariadb",
+        ),
         ("mysql", "8.0.36-0ubuntu0.22.04.1", "MySQL", "8.0.36", "cpe:2.3:a:oracle:mysql:8.0.36"),
-        ("telnet", "MikroTik v6.49.10 (long-term)\r\nLogin:", "RouterOS", "6.49.10", "cpe:2.3:o:mikrotik"),
+        (
+            "telnet",
+            "MikroTik v6.49.10 (long-term)\r\nLogin:",
+            "RouterOS",
+            "6.49.10",
+            "cpe:2.3:o:mikrotik",
+        ),
     ],
 )
 def test_rules_name_common_products(
@@ -77,21 +137,30 @@ def test_rules_name_common_products(
     found = default_rules().match(source, text)
     assert found is not None, text
     assert (found.product, found.version) == (product, version)
-    assert found.cpe is not None and found.cpe.startswith(cpe_prefix)
+    assert found.cpe is not None
+    assert found.cpe.startswith(cpe_prefix)
 
 
 def test_apache_and_nginx_keep_the_os_they_announce() -> None:
     apache = default_rules().match("http.server", "Apache/2.4.62 (Debian)")
     nginx = default_rules().match("http.server", "nginx/1.18.0 (Ubuntu)")
-    assert apache is not None and apache.extra["os"] == "Debian"
-    assert nginx is not None and nginx.extra["os"] == "Ubuntu"
+    assert apache is not None
+    assert apache.extra["os"] == "Debian"
+    assert nginx is not None
+    assert nginx.extra["os"] == "Ubuntu"
 
 
 def test_generic_http_servers_are_named_without_a_cpe() -> None:
     found = default_rules().match("http.server", "MiniUPnPd/2.1")
-    assert found is not None and found.product == "MiniUPnPd"
+    assert found is not None
+    assert found.product == "MiniUPnPd"
     other = default_rules().match("http.server", "Foobar-Web/3.2")
-    assert other is not None and (other.product, other.version, other.cpe) == ("Foobar-Web", "3.2", None)
+    assert other is not None
+    assert (other.product, other.version, other.cpe) == (
+        "Foobar-Web",
+        "3.2",
+        None,
+    )
 
 
 def test_cpe_components_are_escaped() -> None:
