@@ -63,7 +63,11 @@ class MfaRequiredMiddleware:
         else:
             return None
         if _is_api(view_func):
-            return JsonResponse({"detail": _("二要素認証を完了してください。")}, status=403)
+            return JsonResponse(
+                {"detail": _("二要素認証を完了してください。")},
+                status=403,
+                json_dumps_params={"ensure_ascii": False},
+            )
         url = reverse(target)
         if request.method == "GET":
             url += "?" + urlencode({"next": request.get_full_path()})
