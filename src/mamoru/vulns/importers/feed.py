@@ -14,7 +14,7 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, cast
 
 MAX_DOWNLOAD_BYTES = 4 * 1024**3  # the full CVE list zipped is ~0.5 GB; refuse runaway bodies
 
@@ -29,6 +29,20 @@ class FeedError(ValueError):
         super().__init__(f"{location}: {message}")
 
 
+class _GzipStream(gzip.GzipFile):
+    """A gzip reader that also closes the stream it decompresses."""
+
+    def __init__(self, raw: IO[bytes]) -> None:
+        super().__init__(fileobj=raw, mode="rb")
+        self._raw = raw
+
+    def close(self) -> None:
+        try:
+            super().close()
+        finally:
+            self._raw.close()
+
+
 @dataclass(frozen=True, slots=True)
 class Entry:
     """One file of a feed. ``open`` returns a binary stream, decompressing ``.gz``."""
@@ -40,7 +54,7 @@ class Entry:
     def open(self) -> IO[bytes]:
         stream: IO[bytes] = self._opener()
         if self.name.endswith(".gz"):
-            return gzip.open(stream)  # type: ignore[return-value]
+            return cast(IO[bytes], _GzipStream(stream))
         return stream
 
     def read(self) -> bytes:
