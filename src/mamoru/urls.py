@@ -5,3 +5,6 @@ urlpatterns = [
     path("api/v1/", include("mamoru.api.urls")),
     path("", include("mamoru.web.urls")),
 ]
+
+handler404 = "mamoru.core.errors.page_not_found"
+handler500 = "mamoru.core.errors.server_error"

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.utils import OpenApiResponse
+from rest_framework import serializers
 
 
 class ApiTokenScheme(OpenApiAuthenticationExtension):  # type: ignore[no-untyped-call]
@@ -16,3 +20,34 @@ class ApiTokenScheme(OpenApiAuthenticationExtension):  # type: ignore[no-untyped
             "scheme": "bearer",
             "description": "`mamoru token create` またはアカウント設定で発行したAPIトークン",
         }
+
+
+class ErrorOut(serializers.Serializer[object]):
+    detail = serializers.CharField(help_text="誤りの説明（日本語）")
+
+
+class ValidationErrorOut(serializers.Serializer[object]):
+    """Field names mapped to lists of messages, as DRF reports invalid input."""
+
+    detail = serializers.ListField(child=serializers.CharField(), required=False)
+
+
+# Every operation may answer these; documenting them lets clients and fuzzers rely on them.
+_ERRORS: dict[str, tuple[type[serializers.Serializer[object]], str]] = {
+    "400": (ValidationErrorOut, "入力に誤りがあります"),
+    "401": (ErrorOut, "認証されていません"),
+    "403": (ErrorOut, "権限がありません"),
+    "404": (ErrorOut, "見つかりません（見る権限がない場合も同じ応答です）"),
+    "405": (ErrorOut, "この操作はできません"),
+    "429": (ErrorOut, "要求が多すぎます"),
+}
+
+
+class MamoruAutoSchema(AutoSchema):
+    def _get_response_bodies(self, direction: str = "response") -> dict[str, Any]:
+        responses: dict[str, Any] = super()._get_response_bodies(direction)
+        for code, (serializer, description) in _ERRORS.items():
+            if code not in responses:
+                response = OpenApiResponse(response=serializer, description=description)
+                responses[code] = self._get_response_for_code(response, code, direction=direction)
+        return responses

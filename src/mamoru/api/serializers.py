@@ -25,10 +25,13 @@ class OrganisationFilterIn(serializers.Serializer[object]):
     q = serializers.CharField(
         required=False, allow_blank=True, max_length=50, help_text="名称・よみ・コードで検索"
     )
+    # Empty values mean "no filter", as an HTML form sends them.
     kind = serializers.ChoiceField(
-        choices=Organisation._meta.get_field("kind").choices or [], required=False
+        choices=Organisation._meta.get_field("kind").choices or [], required=False, allow_blank=True
     )
-    prefecture = serializers.RegexField(r"^\d{2}$", required=False, help_text="2桁の都道府県コード")
+    prefecture = serializers.RegexField(
+        r"^(\d{2})?$", required=False, allow_blank=True, help_text="2桁の都道府県コード"
+    )
 
 
 class ActingContextOut(serializers.Serializer[object]):
@@ -62,3 +65,27 @@ class MembershipOut(serializers.ModelSerializer[Membership]):
 class MembershipIn(serializers.Serializer[object]):
     username = serializers.CharField(max_length=150)
     role = serializers.ChoiceField(choices=Role.choices)
+
+
+class ApiTokenOut(serializers.Serializer[object]):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    prefix = serializers.CharField(help_text="トークンを見分けるための先頭部分")
+    organisation = serializers.CharField(source="organisation.code")
+    permissions = serializers.ListField(child=serializers.CharField())
+    created_at = serializers.DateTimeField()
+    expires_at = serializers.DateTimeField(allow_null=True)
+    revoked_at = serializers.DateTimeField(allow_null=True)
+    last_used_at = serializers.DateTimeField(allow_null=True)
+
+
+class ApiTokenCreatedOut(ApiTokenOut):
+    token = serializers.CharField(help_text="トークン本体。この応答でしか表示されません")
+
+
+class ApiTokenIn(serializers.Serializer[object]):
+    name = serializers.CharField(max_length=100)
+    permissions = serializers.ListField(
+        child=serializers.CharField(max_length=40), required=False, max_length=20
+    )
+    expires_in_days = serializers.IntegerField(required=False, min_value=1, max_value=3650)

@@ -17,4 +17,6 @@ urlpatterns = [
         name="memberships",
     ),
     path("memberships/<int:pk>/", views.MembershipDetailApi.as_view(), name="membership"),
+    path("tokens/", views.ApiTokenListApi.as_view(), name="tokens"),
+    path("tokens/<int:pk>/", views.ApiTokenDetailApi.as_view(), name="token"),
 ]

@@ -7,6 +7,7 @@ or record outside it answers 404, exactly as if it did not exist.
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
@@ -16,8 +17,14 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from mamoru.accounts.models import ApiToken
+from mamoru.accounts.selectors import api_token_get, api_tokens_of
+from mamoru.accounts.services import api_token_create, api_token_revoke
 from mamoru.api.principal import HasPrincipal, principal_of
 from mamoru.api.serializers import (
+    ApiTokenCreatedOut,
+    ApiTokenIn,
+    ApiTokenOut,
     MembershipIn,
     MembershipOut,
     MeOut,
@@ -157,4 +164,53 @@ class MembershipDetailApi(APIView):
         ):
             raise PermissionDenied("所属者を管理する権限がありません")
         membership_remove(membership=membership, actor=principal.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class ApiTokenListApi(APIView):
+    """The caller's own API tokens. Creating one needs a signed-in session: a token cannot
+    mint tokens, so a leaked token cannot outlive its own expiry."""
+
+    permission_classes = [HasPrincipal]
+
+    @extend_schema(responses=ApiTokenOut(many=True), summary="自分のAPIトークン")
+    def get(self, request: Request) -> Response:
+        principal = principal_of(request)
+        return Response(ApiTokenOut(api_tokens_of(user=principal.user), many=True).data)
+
+    @extend_schema(
+        request=ApiTokenIn, responses={201: ApiTokenCreatedOut}, summary="APIトークンを発行"
+    )
+    def post(self, request: Request) -> Response:
+        principal = principal_of(request)
+        if principal.token is not None:
+            raise PermissionDenied("APIトークンではトークンを発行できません")
+        payload = ApiTokenIn(data=request.data)
+        payload.is_valid(raise_exception=True)
+        try:
+            token, plaintext = api_token_create(
+                user=principal.user,
+                organisation=principal.organisation,
+                name=payload.validated_data["name"],
+                permissions=payload.validated_data.get("permissions"),
+                expires_in_days=payload.validated_data.get("expires_in_days"),
+                actor=principal.user,
+            )
+        except DjangoValidationError as exc:
+            raise ValidationError({"detail": exc.messages}) from exc
+        token.token = plaintext  # type: ignore[attr-defined]
+        return Response(ApiTokenCreatedOut(token).data, status=status.HTTP_201_CREATED)
+
+
+class ApiTokenDetailApi(APIView):
+    permission_classes = [HasPrincipal]
+
+    @extend_schema(responses={204: None}, summary="APIトークンを失効")
+    def delete(self, request: Request, pk: int) -> Response:
+        principal = principal_of(request)
+        try:
+            token = api_token_get(user=principal.user, pk=pk)
+        except ApiToken.DoesNotExist as exc:
+            raise Http404 from exc
+        api_token_revoke(token=token, actor=principal.user)
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -10,4 +10,7 @@ DENIALS = [
     Denial("api:memberships", {"code": CHIYODA}),
     Denial("api:memberships", {"code": CHIYODA}, method="post"),
     Denial("api:membership", {"pk": "1"}, method="delete"),
+    Denial("api:tokens", refused=("outsider",)),
+    Denial("api:tokens", method="post", refused=("outsider",)),
+    Denial("api:token", {"pk": "1"}, method="delete"),
 ]

@@ -1,0 +1,42 @@
+"""schemathesis drives every operation of the OpenAPI schema: no server error, and every
+response conforms to the schema, for a municipal administrator's token."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import schemathesis
+from django.core.wsgi import get_wsgi_application
+from hypothesis import HealthCheck, settings
+
+from mamoru.accounts.services import api_token_create
+from mamoru.core.testing import CHIYODA, make_user
+from mamoru.orgs.roles import Role
+from mamoru.orgs.selectors import organisation_by_code
+from mamoru.orgs.services import membership_add
+
+schema = schemathesis.openapi.from_wsgi("/api/v1/schema/", get_wsgi_application())
+
+
+@pytest.fixture(scope="module")
+def token(django_db_setup: None, django_db_blocker: Any) -> Iterator[str]:
+    # One administrator for the whole module (hypothesis runs many examples per test),
+    # removed afterwards so that no other test sees it.
+    with django_db_blocker.unblock():
+        user = make_user("fuzzer")
+        membership_add(user=user, organisation=organisation_by_code(code=CHIYODA), role=Role.ADMIN)
+        _, plaintext = api_token_create(
+            user=user, organisation=organisation_by_code(code=CHIYODA), name="fuzz"
+        )
+    yield plaintext
+    with django_db_blocker.unblock():
+        user.delete()
+
+
+@pytest.mark.django_db(transaction=False)
+@schema.parametrize()
+@settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck))
+def test_no_operation_fails_or_breaks_its_schema(case: Any, token: str) -> None:
+    case.call_and_validate(headers={"Authorization": f"Bearer {token}"})
