@@ -3,6 +3,7 @@ from __future__ import annotations
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.request import Request
+from rest_framework.views import APIView
 
 
 def _whole_number(request: Request, name: str, default: int | None) -> int | None:
@@ -33,7 +34,7 @@ class StrictLimitOffsetPagination(LimitOffsetPagination):
     def get_offset(self, request: Request) -> int:
         return _whole_number(request, self.offset_query_param, 0) or 0
 
-    def get_schema_operation_parameters(self, view: object) -> list[dict[str, object]]:
+    def get_schema_operation_parameters(self, view: APIView) -> list[dict[str, object]]:
         parameters: list[dict[str, object]] = super().get_schema_operation_parameters(view)
         minimum = {self.limit_query_param: 1, self.offset_query_param: 0}
         for parameter in parameters:

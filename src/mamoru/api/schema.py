@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
@@ -44,10 +44,12 @@ _ERRORS: dict[str, tuple[type[serializers.Serializer[object]], str]] = {
 
 
 class MamoruAutoSchema(AutoSchema):
-    def _get_response_bodies(self, direction: str = "response") -> dict[str, Any]:
+    def _get_response_bodies(
+        self, direction: Literal["request", "response"] = "response"
+    ) -> dict[str, Any]:
         responses: dict[str, Any] = super()._get_response_bodies(direction)
         for code, (serializer, description) in _ERRORS.items():
             if code not in responses:
                 response = OpenApiResponse(response=serializer, description=description)
-                responses[code] = self._get_response_for_code(response, code, direction=direction)
+                responses[code] = self._get_response_for_code(response, code, direction=direction)  # type: ignore[no-untyped-call]
         return responses
