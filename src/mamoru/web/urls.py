@@ -1,4 +1,12 @@
-from django.urls import URLPattern
+from django.urls import include, path
+
+from mamoru.web.ui import directory, home
 
 app_name = "web"
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("", home.home, name="home"),
+    path("organisations/", directory.directory, name="directory"),
+    path("organisations/<slug:code>/", directory.organisation, name="organisation"),
+    # Django's set_language view (POST): the language switcher in the layout.
+    path("i18n/", include("django.conf.urls.i18n")),
+]
