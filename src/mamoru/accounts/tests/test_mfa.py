@@ -227,3 +227,12 @@ def test_seeds_and_recovery_codes_never_enter_the_audit_log(cast: Cast) -> None:
     for secret in secrets:
         assert secret.lower() not in dump
     assert PASSWORD not in dump
+
+
+def test_guessing_totp_codes_is_throttled(cast: Cast) -> None:
+    device = totp_device_for(cast.chiyoda)
+    client = signed_in(cast.chiyoda)
+    client.post(VERIFY, {"otp_token": "000000" if totp_now(device) != "000000" else "111111"})
+    # Right after a wrong guess even the right code waits (django-otp's back-off).
+    assert client.post(VERIFY, {"otp_token": totp_now(device)}).status_code == 200
+    assert client.get("/accounts/settings/").status_code == 302

@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.conf import settings
 from django.http import HttpRequest
 from django.shortcuts import resolve_url
-from django.urls import NoReverseMatch, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from mamoru.accounts.models import User
@@ -25,10 +24,7 @@ def client_ip(request: HttpRequest) -> str | None:
 
 
 def home_url() -> str:
-    try:
-        return resolve_url(settings.LOGIN_REDIRECT_URL)
-    except NoReverseMatch:  # the home page belongs to the web app; until it is routed
-        return reverse("accounts:settings")
+    return resolve_url(settings.LOGIN_REDIRECT_URL)
 
 
 def next_url(request: HttpRequest, default: str | None = None) -> str:

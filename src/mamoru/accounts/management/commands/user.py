@@ -39,5 +39,5 @@ class Command(BaseCommand):
         if password is None:
             self.stdout.write(
                 "パスワードは未設定のため、このままではログインできません。"
-                "--password-stdin で設定してください。"
+                f"`mamoru changepassword {user.get_username()}` で設定してください。"
             )
