@@ -47,8 +47,11 @@ def api_token_get(*, user: User, pk: int) -> ApiToken:
 
 
 def mfa_required_for(*, user: User) -> bool:
-    """Whether ``user`` must use a second factor (see settings.MFA_REQUIRED_FOR_ALL)."""
-    if not user.is_authenticated:
+    """Whether ``user`` must use a second factor (see settings.MFA_REQUIRED_FOR_ALL).
+
+    ``MFA_ENFORCED=false`` (the local demo only; production refuses it) makes it optional.
+    """
+    if not user.is_authenticated or not settings.MFA_ENFORCED:
         return False
     if settings.MFA_REQUIRED_FOR_ALL or user.is_staff or user.is_superuser:
         return True

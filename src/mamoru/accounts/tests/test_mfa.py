@@ -50,6 +50,12 @@ def test_a_setting_requires_mfa_for_everyone(cast: Cast, settings: object) -> No
     assert response["Location"].startswith(SETUP)
 
 
+def test_the_local_demo_may_turn_enforcement_off(cast: Cast, settings: object) -> None:
+    settings.MFA_ENFORCED = False  # type: ignore[attr-defined]
+    assert not mfa_required_for(user=cast.chiyoda)
+    assert signed_in(cast.chiyoda).get("/accounts/settings/").status_code == 200
+
+
 def test_an_admin_without_a_device_is_sent_to_setup_from_every_page(cast: Cast) -> None:
     client = signed_in(cast.chiyoda)
     response = client.get("/accounts/settings/")
