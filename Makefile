@@ -14,7 +14,7 @@ PYTEST_WORKERS ?= 2
         suite-sqlite suite-postgres demo clean
 
 run: system-run install assets demo
-	$(BIN)/mamoru serve --host $(HOST) --port $(PORT) --with-worker
+	MAMORU_MFA_ENFORCED=false $(BIN)/mamoru serve --host $(HOST) --port $(PORT) --with-worker
 
 test: system-test install-dev assets lint types deploy-check suite-sqlite suite-postgres
 
