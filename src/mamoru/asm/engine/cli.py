@@ -309,6 +309,7 @@ async def _scan(
     # unwritable path fails at once rather than after an hour of scanning
     with _destination(args.output, stdout) as destination:
         bar = _ProgressBar(stderr) if stderr.isatty() else None
+        report.start_clock()
         try:
             async for event in run_scan(plan, options, stages=stages, progress=bar):
                 report.add(event)

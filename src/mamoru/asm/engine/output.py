@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ipaddress
 import json
+import time
 import unicodedata
 from collections import Counter
 from collections.abc import Sequence
@@ -85,6 +86,12 @@ class ScanReport:
     domains: list[DomainReport] = field(default_factory=list)
     errors: list[ScanError] = field(default_factory=list)
     states: Counter[str] = field(default_factory=Counter)
+    clock_started: float = field(default_factory=time.monotonic)
+    elapsed_seconds: float | None = None
+
+    def start_clock(self) -> None:
+        """Start timing the scan itself (after targets were parsed and resolved)."""
+        self.clock_started = time.monotonic()
 
     def add(self, event: ScanEvent) -> None:
         """Take one event of the scan."""
@@ -105,6 +112,7 @@ class ScanReport:
         """Stamp the end time (once)."""
         if self.finished_at is None:
             self.finished_at = _now()
+            self.elapsed_seconds = round(time.monotonic() - self.clock_started, 3)
 
     def worst_severity(self) -> Severity | None:
         """The highest severity among the findings, if any."""
@@ -147,6 +155,7 @@ class ScanReport:
                     "open": self.states["open"],
                     "closed": self.states["closed"],
                     "filtered": self.states["filtered"],
+                    "elapsed_seconds": self.elapsed_seconds,
                 },
             },
             "ports": ports,

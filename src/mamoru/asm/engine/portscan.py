@@ -35,6 +35,7 @@ from typing import NamedTuple, Protocol
 from mamoru.asm.engine.model import PortResult, PortState, Target
 
 __all__ = [
+    "LoopLag",
     "PortScanConfig",
     "ProbeOutcome",
     "Prober",
@@ -141,6 +142,32 @@ class TokenBucket:
         delay = tat - now - self._tolerance
         if delay > 0:
             await asyncio.sleep(delay)
+
+
+class LoopLag:
+    """How late the event loop runs callbacks, measured by a heartbeat that oversleeps.
+
+    A connect's measured round trip includes the time the answer waited for the loop (a
+    busy or CPU-starved process adds tens or hundreds of milliseconds). Timeouts need not
+    cover that wait: asyncio handles I/O events before due timers, so an answer already
+    received always wins over its timeout. The scan therefore subtracts the current lag
+    from each sample, keeping the estimate close to the network's own round trip.
+    """
+
+    __slots__ = ("value",)
+
+    INTERVAL = 0.005
+
+    def __init__(self) -> None:
+        self.value = 0.0
+
+    async def run(self) -> None:
+        """Measure forever (cancel to stop)."""
+        loop = asyncio.get_running_loop()
+        while True:
+            expected = loop.time() + self.INTERVAL
+            await asyncio.sleep(self.INTERVAL)
+            self.value = max(0.0, loop.time() - expected)
 
 
 _CLOSED_REASONS = {errno.ECONNREFUSED: "conn-refused", errno.ECONNRESET: "reset"}
@@ -260,6 +287,7 @@ class _Scan:
         self.config = config
         self.prober = prober
         self.bucket = TokenBucket(config.rate) if config.rate else None
+        self.lag = LoopLag()
 
     async def probe(self, host: _Host, port: int) -> PortResult:
         target = host.target
@@ -272,7 +300,7 @@ class _Scan:
                 continue
             rtt_ms = None
             if outcome.rtt is not None:
-                host.rtt.update(outcome.rtt)
+                host.rtt.update(max(0.0, outcome.rtt - self.lag.value))
                 rtt_ms = round(outcome.rtt * 1000, 3)
             return PortResult(
                 target.ip,
@@ -325,6 +353,7 @@ async def scan_ports(
     jobs = _jobs(items, config)
     workers = [asyncio.create_task(scan.worker(jobs, queue)) for _ in range(config.concurrency)]
     supervisor = asyncio.create_task(scan.supervise(workers, queue))
+    heartbeat = asyncio.create_task(scan.lag.run())
     try:
         while True:
             item = await queue.get()
@@ -334,7 +363,7 @@ async def scan_ports(
                 return
             yield item
     finally:
-        for task in (*workers, supervisor):
+        for task in (*workers, supervisor, heartbeat):
             task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
-            await asyncio.gather(*workers, supervisor, return_exceptions=True)
+            await asyncio.gather(*workers, supervisor, heartbeat, return_exceptions=True)
