@@ -81,10 +81,10 @@ def members_without_mfa(context: AttentionContext) -> Attention | None:
     return Attention(
         key="members-without-mfa",
         level=Level.DANGER if admins_missing else Level.WARNING,
-        title=str(_("多要素認証を設定していない職員がいます")),
+        title=str(_("二要素認証を設定していない職員がいます")),
         detail=ngettext(
-            "%(count)d人が多要素認証（ワンタイムパスワード）を設定していません。パスワードが漏れると不正にログインされるおそれがあります。",
-            "%(count)d人が多要素認証（ワンタイムパスワード）を設定していません。パスワードが漏れると不正にログインされるおそれがあります。",
+            "%(count)d人が二要素認証（認証アプリの確認コード）を設定していません。パスワードが漏れると不正にログインされるおそれがあります。",
+            "%(count)d人が二要素認証（認証アプリの確認コード）を設定していません。パスワードが漏れると不正にログインされるおそれがあります。",
             len(missing),
         )
         % {"count": len(missing)},

@@ -61,7 +61,7 @@ def test_members_with_mfa_are_not_listed_as_needing_it(cast: Cast) -> None:
     totp_device_for(cast.chiyoda_viewer)
     response = signed_in(cast.chiyoda).get("/")
     assert "members-without-mfa" not in [i.key for i in response.context["attention"]]
-    assert "多要素認証を設定していない職員がいます" not in text(response)
+    assert "二要素認証を設定していない職員がいます" not in text(response)
 
 
 def test_api_tokens_expiring_within_14_days_need_attention(cast: Cast) -> None:
