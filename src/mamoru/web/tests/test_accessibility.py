@@ -94,8 +94,10 @@ class Visitor:
 def visit(browser: Browser, live_server: Any, axe_source: str) -> Iterator[Any]:
     contexts: list[BrowserContext] = []
 
-    def visitor(user: Any = None, *, mfa: bool = True, language: str = "ja") -> Visitor:
-        context = browser.new_context(locale=language, viewport={"width": 1280, "height": 900})
+    def visitor(
+        user: Any = None, *, mfa: bool = True, language: str = "ja", width: int = 1280
+    ) -> Visitor:
+        context = browser.new_context(locale=language, viewport={"width": width, "height": 900})
         contexts.append(context)
         if user is not None:
             client = Client()
@@ -142,6 +144,19 @@ def test_the_english_home_page_passes_axe(people: Cast, visit: Any) -> None:
     page = visit(people.chiyoda, language="en").check("/", "home-municipality-en")
     assert page.locator("html").get_attribute("lang") == "en"
     assert page.locator("#attention-heading").inner_text() == "What needs attention"
+
+
+def test_the_home_pages_fit_a_phone_screen_and_print_without_controls(
+    people: Cast, visit: Any
+) -> None:
+    for user, name in [(people.chiyoda, "phone-municipality"), (people.tokyo, "phone-prefecture")]:
+        page = visit(user, width=390).check("/", name)
+        # Wide tables scroll inside their own region; the page itself never scrolls sideways.
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.emulate_media(media="print")
+    assert page.locator(".site-nav").is_hidden()
+    assert page.locator(".filters").is_hidden()
+    assert page.locator("h1").is_visible()
 
 
 def test_the_account_pages_pass_axe(people: Cast, visit: Any) -> None:

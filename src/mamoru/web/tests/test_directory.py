@@ -74,6 +74,15 @@ def test_htmx_gets_the_results_alone(cast: Cast) -> None:
     assert "HX-Request" in response["Vary"]
 
 
+def test_htmx_restoring_history_gets_the_whole_page(cast: Cast) -> None:
+    response = signed_in(cast.tokyo).get(
+        "/organisations/",
+        {"q": "八王子"},
+        headers={"HX-Request": "true", "HX-History-Restore-Request": "true"},
+    )
+    assert "<html" in response.content.decode()
+
+
 def test_a_sibling_municipality_gets_404_for_chiyoda(cast: Cast) -> None:
     assert signed_in(cast.hachioji).get(f"/organisations/{CHIYODA}/").status_code == 404
 

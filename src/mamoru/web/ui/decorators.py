@@ -36,3 +36,15 @@ def principal_required(
 
     update_wrapper(wrapper, view)
     return wrapper
+
+
+def wants_fragment(request: HttpRequest) -> bool:
+    """Whether htmx asks for a page's fragment rather than the whole page.
+
+    htmx restoring history after the cache is missed asks for the whole page again (with
+    ``HX-History-Restore-Request``), so that request gets the full layout.
+    """
+    return (
+        request.headers.get("HX-Request") == "true"
+        and request.headers.get("HX-History-Restore-Request") != "true"
+    )

@@ -11,7 +11,7 @@ from mamoru.orgs.models import Organisation
 from mamoru.orgs.principal import Principal
 from mamoru.orgs.selectors import organisation_get, organisation_search
 from mamoru.web.selectors import members_readable, prefectures_visible
-from mamoru.web.ui.decorators import principal_required
+from mamoru.web.ui.decorators import principal_required, wants_fragment
 from mamoru.web.ui.forms import DirectorySearchForm
 from mamoru.web.ui.members import members_read
 
@@ -27,9 +27,7 @@ def directory(request: HttpRequest, principal: Principal) -> HttpResponse:
     page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"form": form, "page": page, "filtered": any(form.filters().values())}
     # htmx replaces only the results when a filter changes; the full page otherwise.
-    template = (
-        "web/_directory_results.html" if request.headers.get("HX-Request") else "web/directory.html"
-    )
+    template = "web/_directory_results.html" if wants_fragment(request) else "web/directory.html"
     response = render(request, template, context)
     patch_vary_headers(response, ["HX-Request"])
     return response

@@ -14,7 +14,7 @@ from mamoru.web.selectors import (
     organisation_counts_by_prefecture,
     supervised_municipalities,
 )
-from mamoru.web.ui.decorators import principal_required
+from mamoru.web.ui.decorators import principal_required, wants_fragment
 from mamoru.web.ui.forms import MunicipalitySearchForm
 from mamoru.web.ui.members import members_read
 
@@ -57,7 +57,7 @@ def _prefecture_home(request: HttpRequest, principal: Principal) -> HttpResponse
     # htmx asks for the table alone when the search changes; the full page otherwise.
     template = (
         "web/home/_municipality_table.html"
-        if request.headers.get("HX-Request")
+        if wants_fragment(request)
         else "web/home/prefecture.html"
     )
     response = render(request, template, context)
