@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from mamoru.audit.models import AuditEvent
+from mamoru.audit.reads import audited_read
 from mamoru.orgs.principal import Principal
 from mamoru.orgs.roles import Permission
 
@@ -15,11 +16,13 @@ def audit_events_latest(*, limit: int) -> list[AuditEvent]:
     return newest[::-1]
 
 
+@audited_read("audit.read", target=lambda kwargs: str(kwargs["principal"].organisation.code))
 def audit_events_for(*, principal: Principal) -> QuerySet[AuditEvent]:
-    """The entries about the principal's own organisation, newest first.
+    """The entries written while acting in the principal's organisation, newest first.
 
     Only principals holding ``audit.view`` there see anything; supervisors see nothing
     of other organisations' logs (``DataKind.AUDIT`` is ``Access.NONE`` in the policy).
+    Reading the log is itself recorded.
     """
     if not principal.can(Permission.AUDIT_VIEW):
         return AuditEvent.objects.none()
