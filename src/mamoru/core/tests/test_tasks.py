@@ -170,3 +170,24 @@ def test_the_worker_has_nothing_to_do_with_the_immediate_backend() -> None:
     out = StringIO()
     call_command("worker", stdout=out)
     assert "ワーカーは不要です" in out.getvalue()
+
+
+@override_settings(TASKS=IMMEDIATE)
+def test_the_import_task_retries_a_locked_database_itself(monkeypatch: pytest.MonkeyPatch) -> None:
+    from django.db import OperationalError
+
+    from mamoru.orgs.services import organisations_import
+
+    calls = []
+
+    def flaky(**kwargs: object) -> object:
+        calls.append(1)
+        if len(calls) == 1:
+            raise OperationalError("database is locked")
+        return organisations_import(**kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr("mamoru.orgs.tasks.organisations_import", flaky)
+    monkeypatch.setattr("mamoru.orgs.tasks.time.sleep", lambda seconds: None)
+    result = import_organisations_task.enqueue(None)
+    assert result.status == TaskResultStatus.SUCCESSFUL
+    assert len(calls) == 2
