@@ -42,7 +42,8 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         backend = task_backends[DEFAULT_TASK_BACKEND_ALIAS]
-        queues: list[str] = options["queues"] or sorted(backend.queues)
+        # No QUEUES in the backend's settings means any queue name is allowed: work them all.
+        queues: list[str] = options["queues"] or sorted(backend.queues) or ["*"]
         kind = backend_kind()
         if kind == "database":
             self._database(queues, options)
