@@ -60,10 +60,10 @@ deploy-check:
 	MAMORU_ALLOWED_HOSTS=mamoru.example.lg.jp $(BIN)/mamoru check --deploy --fail-level WARNING
 
 suite-sqlite:
-	$(BIN)/pytest -n $(PYTEST_WORKERS) -q
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadfile -q
 
 suite-postgres:
-	bash scripts/with-postgres.sh $(BIN)/pytest -n $(PYTEST_WORKERS) -q -m "not lab and not netns"
+	bash scripts/with-postgres.sh $(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadfile -q -m "not lab and not netns"
 
 clean:
 	rm -rf $(VENV) var node_modules src/mamoru/web/static/vendor

@@ -32,6 +32,7 @@ def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
 
 @pytest.fixture
 def cast(db: None) -> Cast:
-    from mamoru.core.testing import make_cast
+    from mamoru.core.testing import ensure_organisations, make_cast
 
+    ensure_organisations()
     return make_cast()

@@ -132,6 +132,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "mamoru.audit.context.AuditContextMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "mamoru.accounts.middleware.MfaRequiredMiddleware",
     "mamoru.orgs.middleware.ActingOrganisationMiddleware",
@@ -289,6 +290,9 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # The audit chain is keyed: whoever can write the database but not read this key cannot
 # forge a chain that verifies. Defaults to the secret key.
 AUDIT_KEY = env_str("AUDIT_KEY", SECRET_KEY)
+# Reverse proxies in front of the platform: only then is X-Forwarded-For believed.
+MAMORU_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+AXES_IPWARE_PROXY_COUNT = MAMORU_TRUSTED_PROXY_COUNT or None
 
 # Scanning: private, loopback and reserved ranges are refused unless explicitly allowed.
 SCAN_ALLOW_PRIVATE = env_bool("SCAN_ALLOW_PRIVATE", default=False)

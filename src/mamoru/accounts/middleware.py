@@ -16,7 +16,13 @@ from mamoru.accounts.selectors import has_confirmed_device, mfa_required_for
 
 # The pages a person who still owes a second factor may open.
 EXEMPT_URL_NAMES = frozenset(
-    {"accounts:login", "accounts:logout", "accounts:mfa_setup", "accounts:mfa_verify"}
+    {
+        "accounts:login",
+        "accounts:logout",
+        "accounts:mfa_setup",
+        "accounts:mfa_verify",
+        "web:set_language",  # someone stuck at setup may still switch the language
+    }
 )
 
 

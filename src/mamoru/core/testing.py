@@ -104,3 +104,13 @@ def login_verified(client: Client, user: User) -> Client:
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session.save()
     return client
+
+
+def ensure_organisations() -> None:
+    """Load the organisations if they are missing: a live-server test (a real transaction)
+    ends by flushing every table, including those loaded once per test database."""
+    from mamoru.orgs.loader import read_local_governments
+    from mamoru.orgs.services import organisations_import
+
+    if not Organisation.objects.filter(code="MIC").exists():
+        organisations_import(rows=read_local_governments())

@@ -219,4 +219,6 @@ def organisation_list(*, kind: str = "", prefecture_code: str = "") -> QuerySet[
 def membership_get(*, principal: Principal, pk: int) -> Membership:
     """One membership the principal may read; ``Membership.DoesNotExist`` otherwise."""
     readable = organisations_readable(principal=principal, kind=DataKind.MEMBERS)
-    return Membership.objects.select_related("user", "organisation").get(pk=pk, organisation__in=readable)
+    return Membership.objects.select_related("user", "organisation").get(
+        pk=pk, organisation__in=readable
+    )

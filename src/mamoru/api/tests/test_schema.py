@@ -12,7 +12,7 @@ from django.core.wsgi import get_wsgi_application
 from hypothesis import HealthCheck, settings
 
 from mamoru.accounts.services import api_token_create
-from mamoru.core.testing import CHIYODA, make_user
+from mamoru.core.testing import CHIYODA, ensure_organisations, make_user
 from mamoru.orgs.roles import Role
 from mamoru.orgs.selectors import organisation_by_code
 from mamoru.orgs.services import membership_add
@@ -25,6 +25,7 @@ def token(django_db_setup: None, django_db_blocker: Any) -> Iterator[str]:
     # One administrator for the whole module (hypothesis runs many examples per test),
     # removed afterwards so that no other test sees it.
     with django_db_blocker.unblock():
+        ensure_organisations()
         user = make_user("fuzzer")
         membership_add(user=user, organisation=organisation_by_code(code=CHIYODA), role=Role.ADMIN)
         _, plaintext = api_token_create(

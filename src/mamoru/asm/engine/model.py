@@ -85,7 +85,9 @@ class Service:
     cpe: str | None = None  # CPE 2.3 formatted string
     tls: TlsInfo | None = None
     hostname: str | None = None
-    extra: dict[str, str] = field(default_factory=dict)  # e.g. {"os": "Debian", "distro_package": "..."}
+    extra: dict[str, str] = field(
+        default_factory=dict
+    )  # e.g. {"os": "Debian", "distro_package": "..."}
     evidence: tuple[Evidence, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
