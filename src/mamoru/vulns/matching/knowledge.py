@@ -133,20 +133,24 @@ class Knowledge:
                 )
             )  # fmt: skip
 
+    def _ensure(self, vuln_id: str) -> None:
+        if vuln_id not in self._vulns:
+            self._load_chunk([vuln_id])
+
     def vulnerability(self, vuln_id: str) -> VulnInfo | None:
-        self._load([vuln_id])
+        self._ensure(vuln_id)
         return self._vulns[vuln_id]
 
     def kev(self, vuln_id: str) -> KevInfo | None:
-        self._load([vuln_id])
+        self._ensure(vuln_id)
         return self._kev[vuln_id]
 
     def epss(self, vuln_id: str) -> float | None:
-        self._load([vuln_id])
+        self._ensure(vuln_id)
         return self._epss[vuln_id]
 
     def fixes(self, vuln_id: str, packages: Iterable[str]) -> list[FixInfo]:
-        self._load([vuln_id])
+        self._ensure(vuln_id)
         wanted = set(packages)
         return [f for f in self._fixes[vuln_id] if f.package in wanted]
 

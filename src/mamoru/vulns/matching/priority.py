@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import lru_cache
 
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from mamoru.vulns import products
@@ -70,6 +72,15 @@ def prioritise(
 
 def title_ja(*, vulnerability_id: str, jvn_title: str, product: str, kev: bool) -> str:
     """JVN's Japanese title when JVN has one, else a plain template per kind."""
+    return _title(get_language(), vulnerability_id, jvn_title, product, kev)
+
+
+# Cached per language: the same few texts recur across a national match.
+@lru_cache(maxsize=65536)
+def _title(
+    language: str | None, vulnerability_id: str, jvn_title: str, product: str, kev: bool
+) -> str:
+    del language  # part of the cache key only
     if jvn_title:
         return f"{jvn_title} ({vulnerability_id})"
     if kev:
@@ -92,6 +103,12 @@ def action_ja(
     fixed: str = "",
 ) -> str:
     """What to do, in the order a one-person IT office should do it."""
+    return _action((get_language(), kev, due, remote_access, distro, fixed))
+
+
+@lru_cache(maxsize=4096)
+def _action(key: tuple[str | None, bool, dt.date | None, bool, str, str]) -> str:
+    _language, kev, due, remote_access, distro, fixed = key  # the language is only cache key
     steps = []
     if distro and fixed:
         steps.append(

@@ -11,6 +11,7 @@ and so is build metadata after ``+``.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from mamoru.vulns.versions.dpkg import InvalidVersionError
 
@@ -23,6 +24,7 @@ _PRE, _END, _WORD, _NUM = 0, 1, 2, 3
 Token = tuple[int, int, str]
 
 
+@lru_cache(maxsize=131072)  # bounds and versions repeat across a national match
 def key(version: str) -> tuple[Token, ...]:
     """The sort key of an upstream version."""
     text = version.strip()

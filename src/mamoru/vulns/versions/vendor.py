@@ -9,6 +9,7 @@ parallel and numbering alone would wrongly mark ``11.1.1`` as fixed by ``11.1.0-
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from mamoru.vulns.versions.dpkg import InvalidVersionError
 
@@ -25,11 +26,13 @@ def _ints(match: re.Match[str] | None, version: str, scheme: str) -> tuple[int, 
     return tuple(int(group) if group else 0 for group in match.groups())
 
 
+@lru_cache(maxsize=65536)
 def fortios_key(version: str) -> tuple[int, ...]:
     """FortiOS/FortiProxy ``7.2.3`` (a build number, when given, orders within a release)."""
     return _ints(_FORTIOS.match(version.strip()), version, "FortiOS")
 
 
+@lru_cache(maxsize=65536)
 def panos_key(version: str) -> tuple[int, ...]:
     """PAN-OS ``10.2.9-h1``: major.feature.maintenance, then the hotfix number."""
     return _ints(_PANOS.match(version.strip()), version, "PAN-OS")
@@ -39,6 +42,7 @@ def panos_line(version: str) -> tuple[int, ...]:
     return panos_key(version)[:3]
 
 
+@lru_cache(maxsize=65536)
 def ivanti_key(version: str) -> tuple[int, ...]:
     """Ivanti Connect/Policy Secure ``22.7R2.3``: major.minor, release, then build."""
     return _ints(_IVANTI.match(version.strip()), version, "Ivanti")
@@ -48,6 +52,7 @@ def ivanti_line(version: str) -> tuple[int, ...]:
     return ivanti_key(version)[:3]
 
 
+@lru_cache(maxsize=65536)
 def netscaler_key(version: str) -> tuple[int, ...]:
     """NetScaler ADC/Gateway ``13.1-49.15``: release, then build number and sub-build."""
     return _ints(_NETSCALER.match(version.strip()), version, "NetScaler")
@@ -57,6 +62,7 @@ def netscaler_line(version: str) -> tuple[int, ...]:
     return netscaler_key(version)[:2]
 
 
+@lru_cache(maxsize=65536)
 def openssh_key(version: str) -> tuple[int, ...]:
     """OpenSSH ``9.2p1``: the portable release number ``pN`` orders after the base release."""
     return _ints(_OPENSSH.match(version.strip()), version, "OpenSSH")
