@@ -8,7 +8,9 @@ from typing import Any
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 
 from mamoru.accounts.services import api_token_create
@@ -36,7 +38,20 @@ def token(django_db_setup: None, django_db_blocker: Any) -> Iterator[str]:
         user.delete()
 
 
+@pytest.fixture
+def keep_test_connection() -> Iterator[None]:
+    # Calling the WSGI application directly fires request_finished, whose handler closes a
+    # connection whose autocommit differs from its settings, which is the case inside the
+    # test's transaction on PostgreSQL; Django's test client disconnects it the same way.
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
 @pytest.mark.django_db(transaction=False)
+@pytest.mark.usefixtures("keep_test_connection")
 @schema.parametrize()
 @settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck))
 def test_no_operation_fails_or_breaks_its_schema(case: Any, token: str) -> None:
