@@ -9,6 +9,8 @@ set -euo pipefail
 #   test: that, plus what the tests, the scanner lab and the benchmarks need
 mode=${1:-test}
 packages=(gettext nodejs npm)
+# PDF exports of incident reports (WeasyPrint needs pango; Japanese fonts) are a product feature
+packages+=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk)
 if [ "$mode" = test ]; then
   packages+=(
     chromium fonts-noto-cjk                          # browser tests (axe-core), PDF fonts
@@ -16,6 +18,7 @@ if [ "$mode" = test ]; then
     nginx apache2 openssh-server vsftpd memcached   # scanner lab: real Debian servers
     exim4-daemon-light nsd nmap nftables iproute2    # SMTP, DNS zones, reference scanner, netns
     openssl                                          # lab certificates
+    poppler-utils                                    # pdftotext/pdftoppm in the export tests
   )
 fi
 
