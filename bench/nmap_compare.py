@@ -17,6 +17,7 @@ import sys
 import time
 import xml.etree.ElementTree as ET  # parses nmap's own output only
 from dataclasses import dataclass, field
+from typing import Any, cast
 
 from mamoru.asm.engine.model import PortResult, PortState, Service
 from mamoru.asm.engine.tests.lab.servers import Endpoint, Lab
@@ -38,6 +39,8 @@ class Result:
     open_ports: set[tuple[str, int]] = field(default_factory=set)
     products: dict[tuple[str, int], str] = field(default_factory=dict)
     versions: dict[tuple[str, int], str] = field(default_factory=dict)
+    # seconds each port's identification took (mamoru only; nmap does not report it)
+    ident_seconds: dict[tuple[str, int], float] = field(default_factory=dict)
     note: str = ""
 
     def correct_products(self, truth: dict[tuple[str, int], Endpoint]) -> int:
@@ -90,6 +93,19 @@ def run_nmap(hosts: list[str], ports: list[int]) -> Result:
     return result
 
 
+def _timed(identify: Any, seconds: dict[tuple[str, int], float]) -> Any:
+    """Wrap the identify stage to record how long each port's identification took."""
+
+    async def timed(ip: str, port: int, **kwargs: Any) -> Service | None:
+        started = time.perf_counter()
+        try:
+            return cast("Service | None", await identify(ip, port, **kwargs))
+        finally:
+            seconds[(ip, port)] = time.perf_counter() - started
+
+    return timed
+
+
 async def run_mamoru(hosts: list[str], ports: list[int], *, checks: bool) -> Result:
     """mamoru's scanner on the same hosts and ports (identification; optionally checks)."""
     from mamoru.asm.engine.scanner import ScanOptions, Stages, default_stages, run_scan
@@ -99,8 +115,12 @@ async def run_mamoru(hosts: list[str], ports: list[int], *, checks: bool) -> Res
     result = Result("mamoru" + (" + checks" if checks else ""))
     if stages.identify is None:
         result.note = "identification unavailable (mamoru.asm.engine.identify missing)"
-    if not checks:
-        stages = Stages(identify=stages.identify)
+    timed = _timed(stages.identify, result.ident_seconds) if stages.identify else None
+    stages = Stages(
+        identify=timed,
+        check_service=stages.check_service if checks else None,
+        check_domain=stages.check_domain if checks else None,
+    )
     plan = await build_plan(hosts, allow_private=True)
     options = ScanOptions(ports=tuple(ports), checks=checks)
     findings = 0
@@ -132,6 +152,24 @@ def table(results: list[Result], truth: dict[tuple[str, int], Endpoint]) -> str:
             f"{r.tool:<22} {len(r.open_ports):>5} {len(r.products):>9} "
             f"{r.correct_products(truth):>6} {len(r.versions):>9} {r.seconds:>8.2f}  {r.note}"
         )
+    return "\n".join(lines)
+
+
+def identification_times(
+    result: Result, truth: dict[tuple[str, int], Endpoint], *, show: bool
+) -> str:
+    """Per-service identification time, slowest first (all of them with ``show``)."""
+    rows = sorted(result.ident_seconds.items(), key=lambda item: -item[1])
+    if not rows:
+        return "identification times: none recorded"
+    total = sum(seconds for _, seconds in rows)
+    lines = [
+        f"identification: {len(rows)} ports, slowest {rows[0][1]:.3f} s, "
+        f"mean {total / len(rows):.3f} s"
+    ]
+    for key, seconds in rows if show else rows[:3]:
+        name = truth[key].name if key in truth else f"{key[0]}:{key[1]}"
+        lines.append(f"  {name:<11} {key[0]}:{key[1]:<6} {seconds:6.3f} s")
     return "\n".join(lines)
 
 
@@ -170,6 +208,7 @@ def main(argv: list[str] | None = None) -> int:
         with_checks = asyncio.run(run_mamoru(hosts, ports, checks=True))
     print(table([nmap, mamoru, with_checks], truth))
     print("\n".join(verdict(nmap, mamoru, truth)))
+    print(identification_times(mamoru, truth, show=args.show))
     if args.show:
         for key, endpoint in sorted(truth.items()):
             print(f"{endpoint.name:<11} nmap: {nmap.products.get(key)} {nmap.versions.get(key)}"

@@ -36,11 +36,13 @@ class Conn:
         except (TimeoutError, ConnectionError, asyncio.IncompleteReadError, ssl.SSLError):
             return None
 
-    async def recv_until(self, done: bytes, limit: int = MAX_READ) -> bytes:
+    async def recv_until(
+        self, done: bytes, limit: int = MAX_READ, timeout: float | None = None
+    ) -> bytes:
         """Read until ``done`` appears, the limit is reached, the peer closes or time runs out."""
         buf = bytearray()
         loop = asyncio.get_running_loop()
-        deadline = loop.time() + self.timeout
+        deadline = loop.time() + (timeout or self.timeout)
         while done not in buf and len(buf) < limit:
             left = deadline - loop.time()
             if left <= 0:
@@ -88,10 +90,13 @@ async def connect(
     )
     try:
         yield Conn(reader, writer, timeout)
-    finally:
-        writer.close()
-        with contextlib.suppress(Exception):
-            await asyncio.wait_for(writer.wait_closed(), 1.0)
+    except BaseException:
+        # Cancelled (another probe won the race) or failed: drop the connection at once.
+        writer.transport.abort()
+        raise
+    writer.close()
+    with contextlib.suppress(Exception):
+        await asyncio.wait_for(writer.wait_closed(), min(timeout, 1.0))
 
 
 def printable(data: bytes, limit: int = 200) -> str:

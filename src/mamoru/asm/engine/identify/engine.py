@@ -1,13 +1,19 @@
-"""The identification strategy: listen, then ask, the way a careful scanner does.
+"""The identification strategy: one round of parallel probes, the first conclusive answer wins.
 
-1. Ports whose protocol the port number suggests get that protocol's probe first
-   (a banner wait for server-speaks-first protocols, a request otherwise).
-2. Otherwise, and when the hint was wrong: listen for a greeting, then try the client-first
-   probes in order of how common they are on the internet, each on a fresh connection.
+For a port whose number suggests nothing, every probe starts at once, each on its own
+connection: a banner listener (for server-speaks-first protocols) and the client-first
+probes — TLS ClientHello, HTTP GET, Redis PING, memcached ``version``, DNS over TCP,
+PostgreSQL SSLRequest, RDP X.224, SMB2 NEGOTIATE. A reply that parses as the probe's own
+protocol is conclusive: a server that greets first would have put its greeting in front
+of any reply, so a parsed reply also rules the banner out. The first conclusive answer
+wins and the other connections are aborted (:mod:`race`).
 
-Every probe is bounded by ``timeout`` and the whole identification by one timeout per
-probe, so a port that accepts and then stalls costs a known amount of time. Unhinted ports
-get only ``_UNKNOWN_WAIT`` seconds to greet us first, as nmap's NULL probe does.
+A port whose number suggests a protocol gets that probe alone first; the fan-out follows
+as soon as that probe gives up, or after a short *stagger* derived from the port scan's
+round-trip time (``rtt_hint``) when the scanner passes one.
+
+Every read is bounded in bytes and time (``_io``); the whole identification is bounded
+by ``2 × timeout`` (a probe may need two exchanges, e.g. a TLS handshake then HTTP).
 """
 
 from __future__ import annotations
@@ -16,8 +22,9 @@ import asyncio
 import contextlib
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from functools import partial
 
-from mamoru.asm.engine.identify import probes, vpn
+from mamoru.asm.engine.identify import dns, probes, vpn
 from mamoru.asm.engine.identify._io import Conn, connect, printable
 from mamoru.asm.engine.identify.banner import identify_banner
 from mamoru.asm.engine.identify.http import (
@@ -26,7 +33,9 @@ from mamoru.asm.engine.identify.http import (
     favicon_hash,
     host_header,
     parse_response,
+    read_response,
 )
+from mamoru.asm.engine.identify.race import Attempt, race
 from mamoru.asm.engine.identify.result import Ident
 from mamoru.asm.engine.identify.tlsinfo import tls_info
 from mamoru.asm.engine.model import Evidence, Service
@@ -35,7 +44,10 @@ BANNER_PORTS = frozenset({21, 22, 23, 25, 110, 143, 587, 2222, 3306, 5900, 5901,
 TLS_BANNER_PORTS = {465: "smtps", 993: "imaps", 995: "pop3s", 990: "ftps"}
 PROXY_PORTS = frozenset({3128, 8118, 8123, 1080})
 _SECURE_NAMES = {"smtp": "smtps", "imap": "imaps", "pop3": "pop3s", "ftp": "ftps", "http": "https"}
-_UNKNOWN_WAIT = 2.0  # how long an unhinted port gets to greet us before we speak
+_DEFAULT_RTT = 0.05  # assumed round trip when the scanner did not measure one
+_STAGGER_RTTS = 8  # a hinted probe gets this many round trips alone before the fan-out
+_STAGGER_BOUNDS = (0.25, 1.0)
+_GREETING_REST = 0.5  # how long the rest of a multi-part greeting may take
 
 
 @dataclass(slots=True)
@@ -44,42 +56,56 @@ class Context:
     port: int
     hostname: str | None
     timeout: float
+    rtt_hint: float | None = None
     unrecognised: list[bytes] = field(default_factory=list)  # replies no probe understood
+
+    @property
+    def stagger(self) -> float:
+        """How long a port's hinted probe runs alone before every other probe joins it."""
+        rtt = self.rtt_hint if self.rtt_hint and self.rtt_hint > 0 else _DEFAULT_RTT
+        low, high = _STAGGER_BOUNDS
+        return min(self.timeout / 2, max(low, min(high, _STAGGER_RTTS * rtt)))
 
 
 Probe = Callable[[Context], Awaitable[Ident | None]]
 
 
-async def probe_banner(ctx: Context, wait: float | None = None) -> Ident | None:
+async def probe_banner(ctx: Context) -> Ident | None:
+    """Listen for a greeting for as long as the race lets us (other probes run meanwhile)."""
     async with connect(ctx.ip, ctx.port, ctx.timeout) as conn:
-        data = await conn.recv(4096, timeout=wait or ctx.timeout)
+        data = await conn.recv(4096)
         if not data:
             return None
         data += await _rest_of_greeting(conn, data)
         ident = await identify_banner(data, conn, ctx.port)
     if ident.service == "unknown":
         ctx.unrecognised.append(data)
-        return None
+        ident.tentative = True
     return ident
 
 
 async def _rest_of_greeting(conn: Conn, data: bytes) -> bytes:
     # Multi-line greetings (FTP "220-") and MySQL packets can arrive in several segments.
-    if data.startswith(b"220-") or (
-        len(data) >= 4 and len(data) < 4 + int.from_bytes(data[:3], "little") < 2048
-    ):
-        return await conn.recv(4096, timeout=min(conn.timeout, 0.5))
+    if data.startswith(b"220-"):
+        code_line = b"\n" + data[:3] + b" "
+        if code_line in data and data.endswith(b"\n"):
+            return b""
+        return await conn.recv_until(code_line, limit=8192, timeout=_GREETING_REST)
+    if len(data) >= 4 and len(data) < 4 + int.from_bytes(data[:3], "little") < 2048:
+        return await conn.recv(4096, timeout=min(conn.timeout, _GREETING_REST))
     return b""
 
 
-async def probe_banner_short(ctx: Context) -> Ident | None:
-    return await probe_banner(ctx, wait=min(ctx.timeout, _UNKNOWN_WAIT))
+def _wants_tls(response_body: bytes, status: int) -> bool:
+    """nginx/Apache/IIS answering plain HTTP on a TLS port: a hint, not an identification."""
+    lowered = response_body[:2048].lower()
+    return status == 400 and (b"https" in lowered or b"ssl" in lowered or b"tls" in lowered)
 
 
 async def _http_on(conn: Conn, ctx: Context, tls: bool) -> Ident | None:
     host = host_header(ctx.ip, ctx.port, ctx.hostname, tls)
     await conn.send(build_request("/", host))
-    raw = await conn.recv_all()
+    raw = await read_response(conn)
     response = parse_response(raw)
     if response is None:
         if raw:
@@ -87,6 +113,9 @@ async def _http_on(conn: Conn, ctx: Context, tls: bool) -> Ident | None:
         return None
     ident = Ident(service="https" if tls else "http")
     describe(ident, response)
+    if not tls and _wants_tls(response.body, response.status):
+        ident.tentative = True
+        return ident
     fetcher = vpn.Fetcher(ctx.ip, ctx.port, tls, ctx.hostname, ctx.timeout)
     await asyncio.gather(
         vpn.detect(fetcher, ident, response), _favicon(fetcher, ident), _proxy(ctx, ident, tls)
@@ -127,38 +156,42 @@ async def probe_http(ctx: Context) -> Ident | None:
         return await _http_on(conn, ctx, tls=False)
 
 
+def _tls_connect(ctx: Context) -> contextlib.AbstractAsyncContextManager[Conn]:
+    return connect(ctx.ip, ctx.port, ctx.timeout, tls=True, server_hostname=ctx.hostname)
+
+
+async def _tls_greeting(ctx: Context, conn: Conn | None = None) -> Ident | None:
+    """A greeting inside TLS (IMAPS, SMTPS, FTPS ...), on ``conn`` or a fresh handshake."""
+    if conn is not None:
+        data = await conn.recv(4096)
+        ident = await identify_banner(data, conn, ctx.port) if data else None
+        return None if ident is None or ident.service == "unknown" else ident
+    async with _tls_connect(ctx) as fresh:
+        return await _tls_greeting(ctx, fresh)
+
+
 async def probe_tls(ctx: Context) -> Ident | None:
-    """Handshake, then identify the protocol inside: a greeting if one comes, else HTTP."""
+    """Handshake, then identify the protocol inside: HTTP and a greeting race each other."""
     secure_name = TLS_BANNER_PORTS.get(ctx.port)
-    inner: Ident | None = None
-    async with connect(
-        ctx.ip, ctx.port, ctx.timeout, tls=True, server_hostname=ctx.hostname
-    ) as conn:
+    async with _tls_connect(ctx) as conn:
         info = tls_info(conn.writer)
         if secure_name:
-            inner = await _tls_banner(conn, ctx)
+            inner = await _tls_greeting(ctx, conn)
         else:
-            inner = await _http_on(conn, ctx, tls=True)
-    if inner is None and not secure_name:
-        async with connect(
-            ctx.ip, ctx.port, ctx.timeout, tls=True, server_hostname=ctx.hostname
-        ) as conn:
-            inner = await _tls_banner(conn, ctx)
+            # HTTP on this connection; a greeting, if any, on a second one listening meanwhile.
+            inner = await race(
+                [[("tls-http", partial(_http_on, conn, ctx, True)),
+                  ("tls-greeting", partial(_tls_greeting, ctx))]],
+                deadline=asyncio.get_running_loop().time() + 2 * ctx.timeout,
+            )  # fmt: skip
     ident = inner or Ident(service="ssl/unknown")
     ident.service = _SECURE_NAMES.get(ident.service, ident.service)
     ident.tls = info
+    ident.tentative = False  # the handshake itself is conclusive
     ident.evidence.insert(
         0, Evidence("tls-handshake", f"{info.versions[0] if info and info.versions else '?'}")
     )
     return ident
-
-
-async def _tls_banner(conn: Conn, ctx: Context) -> Ident | None:
-    data = await conn.recv(4096, timeout=min(ctx.timeout, _UNKNOWN_WAIT))
-    if not data:
-        return None
-    ident = await identify_banner(data, conn, ctx.port)
-    return None if ident.service == "unknown" else ident
 
 
 async def probe_redis(ctx: Context) -> Ident | None:
@@ -169,6 +202,11 @@ async def probe_redis(ctx: Context) -> Ident | None:
 async def probe_memcached(ctx: Context) -> Ident | None:
     async with connect(ctx.ip, ctx.port, ctx.timeout) as conn:
         return await probes.memcached(conn)
+
+
+async def probe_dns(ctx: Context) -> Ident | None:
+    async with connect(ctx.ip, ctx.port, ctx.timeout) as conn:
+        return await dns.probe(conn)
 
 
 async def probe_postgresql(ctx: Context) -> Ident | None:
@@ -185,69 +223,62 @@ async def probe_smb(ctx: Context) -> Ident | None:
 
 PROBES: dict[str, Probe] = {
     "banner": probe_banner,
-    "banner-short": probe_banner_short,
-    "http": probe_http,
     "tls": probe_tls,
+    "http": probe_http,
     "redis": probe_redis,
     "memcached": probe_memcached,
+    "dns": probe_dns,
     "postgresql": probe_postgresql,
     "rdp": probe_rdp,
     "smb": probe_smb,
 }
 
-# The port number's likely protocol; only a hint, the fallbacks still run when it is wrong.
+# The port number's likely protocol; only a hint, the other probes still run when it is wrong.
 PORT_HINTS: dict[int, str] = {
     **dict.fromkeys(BANNER_PORTS, "banner"),
     **dict.fromkeys((80, 81, 591, 3128, 8000, 8008, 8080, 8081, 8088, 8118, 8888, 9000), "http"),
     **dict.fromkeys((443, 465, 990, 993, 995, 4443, 8443, 9443, 10443, 10000, 4433), "tls"),
     6379: "redis",
     11211: "memcached",
+    53: "dns",
     5432: "postgresql",
     3389: "rdp",
     445: "smb",
     139: "smb",
 }
-FALLBACKS = ("banner-short", "tls", "http", "redis", "memcached", "postgresql", "rdp", "smb")
 
 
-def plan(port: int) -> list[str]:
-    """Probe names in the order they are tried for ``port``."""
+def plan(port: int) -> list[list[str]]:
+    """The probes for ``port`` in waves: the hinted probe alone first, then all the others.
+
+    Within a wave the order only breaks ties between tentative answers.
+    """
     hint = PORT_HINTS.get(port)
-    order = [hint] if hint else []
-    order += [
-        name
-        for name in FALLBACKS
-        if name != hint and not (hint == "banner" and name == "banner-short")
-    ]
-    return order
-
-
-async def _run(ctx: Context) -> Ident | None:
-    for name in plan(ctx.port):
-        try:
-            ident = await PROBES[name](ctx)
-        except (OSError, TimeoutError, EOFError):
-            continue
-        if ident is not None:
-            return ident
-    return None
+    rest = [name for name in PROBES if name != hint]
+    return [[hint], rest] if hint else [rest]
 
 
 async def identify(
-    ip: str, port: int, *, hostname: str | None = None, timeout: float = 5.0
+    ip: str,
+    port: int,
+    *,
+    hostname: str | None = None,
+    timeout: float = 5.0,
+    rtt_hint: float | None = None,
 ) -> Service | None:
     """Identify the service on an open TCP port.
 
     Returns the protocol, product, version, CPE 2.3 name and the evidence they rest on;
     ``None`` when the port never answered anything. Unrecognised answers give a service
     named ``"unknown"`` with the answer as evidence. Only ordinary client requests are sent.
+    ``rtt_hint`` is the port scan's measured round-trip time in seconds, when known.
     """
-    ctx = Context(ip, port, hostname, timeout)
-    ident: Ident | None = None
-    # Each probe may use its whole timeout once (a stalled peer); never more than that.
-    with contextlib.suppress(TimeoutError):
-        async with asyncio.timeout(timeout * (len(plan(port)) + 1)):
-            ident = await _run(ctx)
+    ctx = Context(ip, port, hostname, timeout, rtt_hint)
+    waves: list[list[tuple[str, Attempt]]] = [
+        [(name, partial(PROBES[name], ctx)) for name in wave] for wave in plan(port)
+    ]
+    deadline = asyncio.get_running_loop().time() + 2 * timeout
+    ident = await race(waves, deadline=deadline, stagger=ctx.stagger)
     if ident is None and ctx.unrecognised:
         ident = Ident(service="unknown")
         ident.evidence.append(Evidence("banner", printable(ctx.unrecognised[0])))

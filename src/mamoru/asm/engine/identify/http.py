@@ -112,9 +112,42 @@ def host_header(ip: str, port: int, hostname: str | None, tls: bool) -> str:
     return host if port == default else f"{host}:{port}"
 
 
+_CONTENT_LENGTH = re.compile(rb"\r\ncontent-length:[ \t]*(\d+)", re.IGNORECASE)
+_CHUNKED = re.compile(rb"\r\ntransfer-encoding:[ \t]*chunked", re.IGNORECASE)
+
+
+async def read_response(conn: Conn, limit: int = 65536) -> bytes:
+    """One response's bytes: to its Content-Length or last chunk, else to the close.
+
+    Servers that keep the connection open despite ``Connection: close`` would otherwise
+    cost a whole timeout per request.
+    """
+    raw = await conn.recv_until(b"\r\n\r\n", limit)
+    head, sep, body = raw.partition(b"\r\n\r\n")
+    if not sep or not raw.startswith(b"HTTP/"):
+        return raw
+    length = _CONTENT_LENGTH.search(head)
+    if length is not None:
+        missing = min(int(length.group(1)), limit - len(raw)) - len(body)
+        while missing > 0:
+            chunk = await conn.recv(min(missing, 16384))
+            if not chunk:
+                break
+            raw += chunk
+            missing -= len(chunk)
+        return raw
+    if _CHUNKED.search(head):
+        return (
+            raw
+            if body.endswith(b"0\r\n\r\n")
+            else raw + await conn.recv_until(b"0\r\n\r\n", limit - len(raw))
+        )
+    return raw + await conn.recv_all(limit - len(raw))
+
+
 async def exchange(conn: Conn, request: bytes, limit: int = 65536) -> HttpResponse | None:
     await conn.send(request)
-    return parse_response(await conn.recv_all(limit))
+    return parse_response(await read_response(conn, limit))
 
 
 async def fetch(

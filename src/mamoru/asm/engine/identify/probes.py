@@ -101,7 +101,8 @@ async def postgresql(ip: str, port: int, timeout: float) -> Ident | None:
     ident.cpe = "cpe:2.3:a:postgresql:postgresql:*:*:*:*:*:*:*:*"
     async with connect(ip, port, timeout) as conn:
         await conn.send(struct.pack("!II", 8, 80877103))
-        answer = await conn.recv(1)
+        # Exactly one byte: an SSH or FTP greeting that happens to start with S or N is longer.
+        answer = await conn.recv(64)
         if answer not in (b"S", b"N"):
             return None
         ident.extra["ssl"] = "supported" if answer == b"S" else "unsupported"
@@ -113,11 +114,12 @@ async def postgresql(ip: str, port: int, timeout: float) -> Ident | None:
         return await _pg_startup(conn, ident)
 
 
-async def _pg_startup(conn: Conn, ident: Ident) -> Ident:
+async def _pg_startup(conn: Conn, ident: Ident) -> Ident | None:
     await conn.send(pg_startup())
     reply = await conn.recv(2048)
-    if parse_pg_reply(reply, ident):
-        ident.evidence.append(Evidence("pg-startup", printable(reply, 160), "postgresql.startup"))
+    if not parse_pg_reply(reply, ident):
+        return None
+    ident.evidence.append(Evidence("pg-startup", printable(reply, 160), "postgresql.startup"))
     await conn.send(b"X\x00\x00\x00\x04")  # Terminate, before any authentication
     return ident
 

@@ -20,6 +20,8 @@ class Ident:
     extra: dict[str, str] = field(default_factory=dict)
     evidence: list[Evidence] = field(default_factory=list)
     tls: TlsInfo | None = None
+    # A guess that a conclusive answer from another probe should replace (see race.py).
+    tentative: bool = False
 
     def apply(self, found: RuleMatch | None, probe: str, excerpt: str) -> bool:
         """Take a rule match's fields (without overwriting better ones); record evidence."""
