@@ -9,12 +9,23 @@ never a TLP:RED section that does not name that recipient.
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import Any
+from typing import Any, Final, TypeVar
 
 from mamoru.incidents.routing.codes import SECTIONS
-from mamoru.incidents.routing.facts import IncidentFacts
+from mamoru.incidents.routing.facts import (
+    AffectedService,
+    Category,
+    IncidentFacts,
+    PersonalData,
+    Segment,
+    Severity,
+    Timeline,
+)
+
+_E = TypeVar("_E", bound=enum.Enum)
 
 
 class Phase(enum.StrEnum):
@@ -134,3 +145,184 @@ def to_dict(content: ReportContent) -> dict[str, Any]:
     """A JSON-ready dict of ``content`` (the stored form of a submission)."""
     result: dict[str, Any] = _jsonable(content)
     return result
+
+
+# --- reading the stored form back ---------------------------------------------------------
+
+
+class ContentError(ValueError):
+    """Stored or submitted content that is not a valid report; ``path`` names the field."""
+
+    def __init__(self, path: str, message: str) -> None:
+        super().__init__(f"{path}: {message}" if path else message)
+        self.path = path
+        self.message = message
+
+
+def _field(data: Mapping[str, Any], key: str, kind: type | tuple[type, ...], path: str) -> Any:
+    if key not in data:
+        raise ContentError(f"{path}{key}", "必須の項目です")
+    value = data[key]
+    if isinstance(value, bool) and bool not in (kind if isinstance(kind, tuple) else (kind,)):
+        raise ContentError(f"{path}{key}", "値の型が正しくありません")
+    if not isinstance(value, kind):
+        raise ContentError(f"{path}{key}", "値の型が正しくありません")
+    return value
+
+
+def _optional(data: Mapping[str, Any], key: str, kind: type, path: str, default: Any) -> Any:
+    if data.get(key) is None:
+        return default
+    return _field(data, key, kind, path)
+
+
+def _mapping(value: object, path: str) -> Mapping[str, Any]:
+    if not isinstance(value, Mapping):
+        raise ContentError(path.rstrip("."), "オブジェクトである必要があります")
+    return value
+
+
+def _enum(enum_type: type[_E], value: object, path: str) -> _E:
+    try:
+        return enum_type(value)
+    except ValueError:
+        known = "、".join(str(member.value) for member in enum_type)
+        raise ContentError(path, f"次のいずれかを指定してください: {known}") from None
+
+
+def _moment(value: object, path: str) -> datetime | None:
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise ContentError(path, "日時はISO 8601の文字列で指定してください")
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise ContentError(path, "日時の形式が正しくありません（ISO 8601）") from None
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise ContentError(path, "日時にはタイムゾーン（例: +09:00）が必要です")
+    return moment
+
+
+def _strings(value: object, path: str) -> tuple[str, ...]:
+    if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
+        raise ContentError(path, "文字列の一覧である必要があります")
+    return tuple(value)
+
+
+def _bools(data: Mapping[str, Any], names: Iterable[str], path: str) -> dict[str, bool]:
+    return {name: _optional(data, name, bool, path, False) for name in names}
+
+
+def _timeline(raw: object) -> Timeline:
+    data = _mapping(raw, "facts.timeline.")
+    moments = {
+        name: _moment(data.get(name), f"facts.timeline.{name}")
+        for name in ("started", "determined", "contained", "approved", "submitted")
+    }
+    aware = _moment(_field(data, "aware", str, "facts.timeline."), "facts.timeline.aware")
+    assert aware is not None  # _field guarantees a string, _moment a datetime
+    return Timeline(aware=aware, **moments)
+
+
+def _service(raw: object, index: int) -> AffectedService:
+    path = f"facts.services.{index}."
+    data = _mapping(raw, path)
+    segment = data.get("segment")
+    critical = data.get("critical_infrastructure")
+    if critical is not None and not isinstance(critical, bool):
+        raise ContentError(f"{path}critical_infrastructure", "真偽値で指定してください")
+    return AffectedService(
+        kind=_field(data, "kind", str, path),
+        name=_optional(data, "name", str, path, ""),
+        ministry=_optional(data, "ministry", str, path, None),
+        critical_infrastructure=critical,
+        segment=None if segment is None else _enum(Segment, segment, f"{path}segment"),
+    )
+
+
+_PERSONAL_DATA_FLAGS: Final = (
+    "sensitive",
+    "ordinance_sensitive",
+    "financial_damage_risk",
+    "improper_purpose",
+    "my_number",
+    "in_my_number_system",
+    "publicly_viewable",
+    "high_grade_encryption",
+)
+
+
+def _personal_data(raw: object) -> PersonalData | None:
+    if raw is None:
+        return None
+    path = "facts.personal_data."
+    data = _mapping(raw, path)
+    people = _optional(data, "people", int, path, None)
+    return PersonalData(
+        kinds=_strings(data.get("kinds", []), f"{path}kinds"),
+        people=people,
+        **_bools(data, _PERSONAL_DATA_FLAGS, path),
+    )
+
+
+def facts_from_dict(raw: object) -> IncidentFacts:
+    """:class:`IncidentFacts` from their ``to_dict`` form; :class:`ContentError` if invalid."""
+    data = _mapping(raw, "facts.")
+    path = "facts."
+    services = _optional(data, "services", list, path, [])
+    cyber_attack = data.get("cyber_attack")
+    if cyber_attack is not None and not isinstance(cyber_attack, bool):
+        raise ContentError("facts.cyber_attack", "真偽値で指定してください")
+    return IncidentFacts(
+        category=_enum(Category, _field(data, "category", str, path), "facts.category"),
+        timeline=_timeline(_field(data, "timeline", Mapping, path)),
+        severity=_enum(Severity, data.get("severity", Severity.MEDIUM.value), "facts.severity"),
+        cyber_attack=cyber_attack,
+        services=tuple(_service(s, i) for i, s in enumerate(services)),
+        segments=frozenset(
+            _enum(Segment, s, "facts.segments")
+            for s in _strings(data.get("segments", []), "facts.segments")
+        ),
+        personal_data=_personal_data(data.get("personal_data")),
+        **_bools(
+            data,
+            ("serious", "police_consulted", "publicly_announced", "contractor_involved"),
+            path,
+        ),
+    )
+
+
+def _contact(raw: object) -> Contact | None:
+    if raw is None:
+        return None
+    data = _mapping(raw, "contact.")
+    return Contact(
+        name=_field(data, "name", str, "contact."),
+        **{k: _optional(data, k, str, "contact.", "") for k in ("department", "phone", "email")},
+    )
+
+
+def from_dict(raw: object) -> ReportContent:
+    """The inverse of :func:`to_dict`: ``from_dict(to_dict(c)) == c``.
+
+    Also the first check of what a reporter submits: every problem raises
+    :class:`ContentError` (a ``ValueError``) naming the field, with a Japanese message;
+    the records' own checks (e.g. a timeline out of order) raise plain ``ValueError``.
+    """
+    data = _mapping(raw, "")
+    sections = _mapping(data.get("sections", {}), "sections.")
+    for key, text in sections.items():
+        if not isinstance(text, str):
+            raise ContentError(f"sections.{key}", "文字列で指定してください")
+    section_tlp = _mapping(data.get("section_tlp", {}), "section_tlp.")
+    red = _mapping(data.get("red_recipients", {}), "red_recipients.")
+    return ReportContent(
+        facts=facts_from_dict(_field(data, "facts", Mapping, "")),
+        title=_field(data, "title", str, ""),
+        sections=dict(sections),
+        contact=_contact(data.get("contact")),
+        tlp=_enum(Tlp, data.get("tlp", Tlp.AMBER.value), "tlp"),
+        section_tlp={k: _enum(Tlp, v, f"section_tlp.{k}") for k, v in section_tlp.items()},
+        red_recipients={k: _strings(v, f"red_recipients.{k}") for k, v in red.items()},
+    )

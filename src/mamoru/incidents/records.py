@@ -1,0 +1,133 @@
+"""From stored rows to the frozen records the rest of the code works on (no queries here).
+
+``submission_view`` is the reporter's view of a stored submission; ``delivery_view`` is a
+recipient's, cut by ``content.view_for`` with the sections its delivery grants.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any, Final
+
+from mamoru.incidents.content import (
+    Phase,
+    ReportContent,
+    SubmissionView,
+    Tlp,
+    from_dict,
+    to_dict,
+    view_for,
+)
+from mamoru.incidents.models import Delivery, IncidentReport, Submission
+from mamoru.incidents.routing import ReporterContext
+from mamoru.orgs.models import Organisation, OrganisationKind
+
+
+def canonical_bytes(content: dict[str, Any]) -> bytes:
+    """The bytes a submission's checksum covers: sorted keys, no spaces, UTF-8."""
+    return json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def content_checksum(content: dict[str, Any]) -> str:
+    return hashlib.sha256(canonical_bytes(content)).hexdigest()
+
+
+def draft_content(report: IncidentReport) -> ReportContent:
+    return from_dict(report.draft)
+
+
+def stored_form(content: ReportContent) -> dict[str, Any]:
+    """``to_dict`` passed through JSON, i.e. exactly what the database gives back."""
+    result: dict[str, Any] = json.loads(json.dumps(to_dict(content)))
+    return result
+
+
+def submission_view(submission: Submission) -> SubmissionView:
+    """The whole submission, as the reporter (and the records) see it."""
+    report = submission.report
+    return SubmissionView(
+        report_id=str(report.public_id),
+        reporter_code=report.organisation.code,
+        reporter_name=report.organisation.name,
+        phase=Phase(submission.phase),
+        version=submission.version,
+        submitted_at=submission.submitted_at,
+        content=from_dict(submission.content),
+        approved_by=submission.approved_by.get_username(),
+    )
+
+
+def delivery_view(delivery: Delivery) -> SubmissionView:
+    """The submission as its recipient may see it: granted sections, TLP:RED only if named."""
+    return view_for(
+        submission_view(delivery.submission),
+        recipient=delivery.recipient.code,
+        granted=frozenset(delivery.sections),
+    )
+
+
+class NotALocalGovernmentError(ValueError):
+    pass
+
+
+def reporter_context(organisation: Organisation) -> ReporterContext:
+    """Who reports, for routing: the organisation and the prefecture it belongs to."""
+    if organisation.kind == OrganisationKind.PREFECTURE:
+        prefecture = organisation
+    elif organisation.is_municipality and organisation.parent is not None:
+        prefecture = organisation.parent
+        while prefecture.kind != OrganisationKind.PREFECTURE and prefecture.parent is not None:
+            prefecture = prefecture.parent
+    else:
+        raise NotALocalGovernmentError(organisation.code)
+    return ReporterContext(organisation.code, organisation.name, prefecture.code, prefecture.name)
+
+
+# Which facts belong to which section: a recipient sees a fact only with its section.
+FACT_SECTIONS: Final[dict[str, str]] = {
+    "category": "category",
+    "cyber_attack": "category",
+    "timeline": "timeline",
+    "services": "services",
+    "segments": "systems",
+    "personal_data": "personal_data",
+    "police_consulted": "police",
+    "publicly_announced": "announcement",
+    "contractor_involved": "contractor",
+    "severity": "overview",
+    "serious": "overview",
+}
+
+
+def visible_sections(
+    content: ReportContent, *, recipient: str, granted: frozenset[str]
+) -> set[str]:
+    """The sections ``recipient`` may see: granted, and not TLP:RED unless it is named."""
+    return {
+        section
+        for section in granted
+        if content.marking(section) != Tlp.RED
+        or recipient in content.red_recipients.get(section, ())
+    }
+
+
+def visible_facts(
+    content: ReportContent, *, recipient: str | None = None, granted: frozenset[str] = frozenset()
+) -> dict[str, Any]:
+    """The facts of ``content`` as a dict, only those whose section ``recipient`` may see
+    (``recipient=None``: the reporter, who sees everything). A section marked TLP:RED
+    takes its facts with it, even when it has no text."""
+    facts: dict[str, Any] = to_dict(content)["facts"]
+    if recipient is None:
+        return facts
+    shown = visible_sections(content, recipient=recipient, granted=granted)
+    return {name: value for name, value in facts.items() if FACT_SECTIONS.get(name) in shown}
+
+
+def delivery_facts(delivery: Delivery) -> dict[str, Any]:
+    return visible_facts(
+        from_dict(delivery.submission.content),
+        recipient=delivery.recipient.code,
+        granted=frozenset(delivery.sections),
+    )

@@ -1,0 +1,219 @@
+"""Reading reports: the reporter's own reports, a recipient's inbox, threads, overdue items.
+
+The gate: a report is read by members (``data.view``) of the organisation that made it,
+and — as the view its delivery grants — by members of a recipient it was delivered to.
+Nobody else learns that it exists: lookups raise ``DoesNotExist`` (404 at the interfaces).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from mamoru.audit.reads import audited_read
+from mamoru.incidents.content import SubmissionView
+from mamoru.incidents.models import (
+    Delivery,
+    IncidentReport,
+    Message,
+    Notification,
+    ReportStatus,
+    Submission,
+)
+from mamoru.incidents.records import delivery_facts, delivery_view
+from mamoru.orgs.models import Organisation
+from mamoru.orgs.policy import Access, DataKind
+from mamoru.orgs.principal import Principal
+from mamoru.orgs.roles import Permission
+from mamoru.orgs.selectors import organisations_readable
+
+
+def _target(arguments: Mapping[str, Any]) -> str:
+    return str(arguments.get("public_id") or arguments.get("pk") or "")
+
+
+def reports_own(*, principal: Principal) -> QuerySet[IncidentReport]:
+    """The reports of the principal's organisation (supervisors see no one else's records:
+    policy gives them statistics of incidents, not the reports)."""
+    readable = organisations_readable(
+        principal=principal, kind=DataKind.INCIDENTS, access=Access.RECORDS
+    )
+    return (
+        IncidentReport.objects.filter(
+            organisation__in=readable.filter(pk=principal.organisation.pk)
+        )
+        .select_related("organisation", "created_by")
+        .order_by("-created_at", "-pk")
+    )
+
+
+@audited_read("incidents.report.read", target=_target)
+def report_get(*, principal: Principal, public_id: UUID | str) -> IncidentReport:
+    """One of the principal's own reports; ``IncidentReport.DoesNotExist`` otherwise."""
+    return reports_own(principal=principal).get(public_id=public_id)
+
+
+def submissions_of(*, principal: Principal, report: IncidentReport) -> QuerySet[Submission]:
+    """Every version of an own report, oldest first."""
+    return (
+        Submission.objects.filter(report=report, report__in=reports_own(principal=principal))
+        .select_related("report__organisation", "approved_by", "submitted_by")
+        .order_by("version")
+    )
+
+
+def report_deliveries(*, principal: Principal, report: IncidentReport) -> QuerySet[Delivery]:
+    """For the reporter: per recipient the newest delivery (what was sent, when, what is
+    due next, whether it was acknowledged)."""
+    return (
+        Delivery.objects.filter(
+            report=report, current=True, report__in=reports_own(principal=principal)
+        )
+        .select_related("recipient", "submission", "acknowledged_by")
+        .order_by("recipient__code")
+    )
+
+
+# --- the recipient's side ------------------------------------------------------------------
+
+
+def inbox(*, principal: Principal, unacknowledged: bool = False) -> QuerySet[Delivery]:
+    """Deliveries addressed to the principal's organisation, newest first."""
+    if not principal.can(Permission.DATA_VIEW):
+        return Delivery.objects.none()
+    qs = Delivery.objects.filter(recipient=principal.organisation)
+    if unacknowledged:
+        qs = qs.filter(acknowledged_at__isnull=True)
+    return qs.select_related(
+        "submission__approved_by", "report__organisation", "recipient", "acknowledged_by"
+    ).order_by("-delivered_at", "-pk")
+
+
+@dataclass(frozen=True)
+class InboxItem:
+    """A delivery and the only view of its submission its recipient may have."""
+
+    delivery: Delivery
+    view: SubmissionView
+    facts: dict[str, Any]
+
+
+@audited_read("incidents.inbox.read", target=_target)
+def inbox_item_get(*, principal: Principal, pk: int) -> InboxItem:
+    """One delivery to the principal's organisation, cut for it; ``Delivery.DoesNotExist``
+    otherwise."""
+    delivery = inbox(principal=principal).get(pk=pk)
+    return InboxItem(delivery, delivery_view(delivery), delivery_facts(delivery))
+
+
+def inbox_items(
+    *, principal: Principal, deliveries: QuerySet[Delivery] | list[Delivery]
+) -> list[InboxItem]:
+    """Views of several deliveries (e.g. a page of :func:`inbox`), each cut for its recipient."""
+    own = principal.organisation.pk
+    return [
+        InboxItem(d, delivery_view(d), delivery_facts(d))
+        for d in deliveries
+        if d.recipient_id == own and principal.can(Permission.DATA_VIEW)
+    ]
+
+
+# --- both sides ------------------------------------------------------------------------------
+
+
+def report_visible(*, principal: Principal, public_id: UUID | str) -> IncidentReport:
+    """A report the principal made or received; ``IncidentReport.DoesNotExist`` otherwise."""
+    if not principal.can(Permission.DATA_VIEW):
+        raise IncidentReport.DoesNotExist
+    own = principal.organisation
+    return (
+        IncidentReport.objects.filter(Q(organisation=own) | Q(deliveries__recipient=own))
+        .select_related("organisation")
+        .distinct()
+        .get(public_id=public_id)
+    )
+
+
+def thread_recipient(
+    *, principal: Principal, report: IncidentReport, recipient_code: str
+) -> Organisation:
+    """The recipient of a thread the principal takes part in; ``Organisation.DoesNotExist``
+    when the principal is neither the reporter nor that recipient, or nothing was sent."""
+    own = principal.organisation
+    if own.pk != report.organisation_id and own.code != recipient_code:
+        raise Organisation.DoesNotExist
+    delivered = Delivery.objects.filter(report=report, recipient__code=recipient_code)
+    return Organisation.objects.get(code=recipient_code, pk__in=delivered.values("recipient"))
+
+
+@audited_read("incidents.thread.read", target=_target)
+def thread_messages(
+    *, principal: Principal, public_id: UUID | str, recipient_code: str
+) -> QuerySet[Message]:
+    """The thread between the reporter and one recipient, oldest first."""
+    report = report_visible(principal=principal, public_id=public_id)
+    recipient = thread_recipient(principal=principal, report=report, recipient_code=recipient_code)
+    return (
+        Message.objects.filter(report=report, recipient=recipient)
+        .select_related("author", "organisation")
+        .order_by("created_at", "pk")
+    )
+
+
+def deliveries_overdue(*, principal: Principal, now: datetime | None = None) -> QuerySet[Delivery]:
+    """Open reports whose next report (the 確報) is past its deadline for a recipient, on
+    both sides: as reporter (own reports) and as recipient (addressed to the principal).
+
+    An acknowledgement does not stop the clock: it confirms receipt of one version, while
+    the deadline is the reporter's duty to send the next one.
+    """
+    if not principal.can(Permission.DATA_VIEW):
+        return Delivery.objects.none()
+    own = principal.organisation
+    return (
+        Delivery.objects.filter(Q(recipient=own) | Q(report__organisation=own))
+        .filter(current=True, next_due_at__lt=now or timezone.now())
+        .exclude(report__status=ReportStatus.CLOSED)
+        .select_related("report__organisation", "recipient", "submission")
+        .order_by("next_due_at", "pk")
+    )
+
+
+def deliveries_due_soon(
+    *, principal: Principal, until: datetime, now: datetime | None = None
+) -> QuerySet[Delivery]:
+    """The reporter's own open reports whose next deadline falls between now and ``until``."""
+    if not principal.can(Permission.DATA_VIEW):
+        return Delivery.objects.none()
+    return (
+        Delivery.objects.filter(
+            report__organisation=principal.organisation,
+            current=True,
+            next_due_at__gte=now or timezone.now(),
+            next_due_at__lte=until,
+        )
+        .exclude(report__status=ReportStatus.CLOSED)
+        .select_related("report", "recipient")
+        .order_by("next_due_at", "pk")
+    )
+
+
+# --- notifications ---------------------------------------------------------------------------
+
+
+def notifications_of(*, principal: Principal, unread: bool = False) -> QuerySet[Notification]:
+    """The principal's own notifications in the organisation it acts in, newest first."""
+    qs = Notification.objects.filter(user=principal.user, organisation=principal.organisation)
+    if unread:
+        qs = qs.filter(read_at__isnull=True)
+    return qs.order_by("-created_at", "-pk")
+
+
+def notification_get(*, principal: Principal, pk: int) -> Notification:
+    return notifications_of(principal=principal).get(pk=pk)

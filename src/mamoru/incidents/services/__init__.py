@@ -1,0 +1,43 @@
+"""Writes of the incidents app (HackSoft style: ``<entity>_<verb>(*, …)``, atomic, audited).
+
+Every service takes the acting :class:`~mamoru.orgs.principal.Principal` and checks it
+again (interfaces fetch objects through the selectors first, which answer 404 outside the
+gate); refusals raise ``django.core.exceptions.PermissionDenied``, bad input or a wrong
+state ``ValidationError`` with Japanese messages.
+"""
+
+from mamoru.incidents.services.deliveries import (
+    deliveries_create,
+    delivery_acknowledge,
+    message_post,
+)
+from mamoru.incidents.services.notifications import (
+    notification_emails_send,
+    notification_mark_read,
+    notify_organisation,
+)
+from mamoru.incidents.services.reminders import deadline_reminders_send
+from mamoru.incidents.services.reports import (
+    content_validate,
+    report_approve_and_submit,
+    report_create,
+    report_reopen,
+    report_request_approval,
+    report_update_draft,
+)
+
+__all__ = [
+    "content_validate",
+    "deadline_reminders_send",
+    "deliveries_create",
+    "delivery_acknowledge",
+    "message_post",
+    "notification_emails_send",
+    "notification_mark_read",
+    "notify_organisation",
+    "report_approve_and_submit",
+    "report_create",
+    "report_reopen",
+    "report_request_approval",
+    "report_update_draft",
+]

@@ -1,0 +1,232 @@
+"""Writing reports: drafts, the request for approval, approval with submission, reopening."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import replace
+from datetime import datetime
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from mamoru.audit.services import audit_record
+from mamoru.core.jpcalendar import to_jst
+from mamoru.incidents.content import ContentError, Phase, ReportContent, from_dict
+from mamoru.incidents.models import IncidentReport, NotificationKind, ReportStatus, Submission
+from mamoru.incidents.records import (
+    NotALocalGovernmentError,
+    content_checksum,
+    reporter_context,
+    stored_form,
+)
+from mamoru.incidents.routing import NoRuleSetError, explain, route, ruleset_for
+from mamoru.incidents.services.deliveries import deliveries_create
+from mamoru.incidents.services.notifications import notify_organisation
+from mamoru.orgs.principal import Principal
+from mamoru.orgs.roles import Permission
+
+# The records' own checks speak English; reporters read Japanese.
+_FACT_MESSAGES: dict[str, str] = {
+    "started must not be after aware": "発生日時は認知日時より後にできません。",
+    "determined must not be before aware": "報告対象事態を知った日時は認知日時より前にできません。",
+    "people must not be negative": "本人の数は0以上で入力してください。",
+    "must be timezone-aware": "日時にはタイムゾーンが必要です。",
+    "unknown ministry code": "所管省庁のコードが正しくありません。",
+    "unknown report section": "報告の項目名が正しくありません。",
+}
+
+
+def content_validate(data: Mapping[str, Any]) -> ReportContent:
+    """The content of a report from its dict form, or a Japanese ``ValidationError``."""
+    try:
+        return from_dict(data)
+    except ContentError as exc:
+        raise ValidationError({exc.path or "content": [exc.message]}) from exc
+    except ValueError as exc:
+        text = next(
+            (ja for en, ja in _FACT_MESSAGES.items() if en in str(exc)),
+            _("報告の内容に誤りがあります。"),
+        )
+        raise ValidationError({"content": [text]}) from exc
+
+
+def _require(principal: Principal, report: IncidentReport, permission: Permission) -> None:
+    if principal.organisation.pk != report.organisation_id or not principal.can(permission):
+        raise PermissionDenied(_("この報告を操作する権限がありません。"))
+
+
+def _locked(report: IncidentReport) -> IncidentReport:
+    return IncidentReport.objects.select_for_update().get(pk=report.pk)
+
+
+def _audit(action: str, principal: Principal, report: IncidentReport, **details: object) -> None:
+    audit_record(
+        action=action,
+        actor=principal.user,
+        organisation=report.organisation,
+        target=str(report.public_id),
+        details=details,
+    )
+
+
+@transaction.atomic
+def report_create(*, principal: Principal, content: Mapping[str, Any]) -> IncidentReport:
+    """A new draft report of the principal's organisation (needs ``data.edit``)."""
+    if not principal.can(Permission.DATA_EDIT):
+        raise PermissionDenied(_("報告を作成する権限がありません。"))
+    try:
+        reporter_context(principal.organisation)
+    except NotALocalGovernmentError as exc:
+        raise PermissionDenied(_("インシデント報告は地方公共団体だけが作成できます。")) from exc
+    parsed = content_validate(content)
+    now = timezone.now()
+    report = IncidentReport.objects.create(
+        organisation=principal.organisation,
+        created_by=principal.user,
+        title=parsed.title[:200],
+        draft=stored_form(parsed),
+        created_at=now,
+        updated_at=now,
+    )
+    _audit("incidents.report.create", principal, report)
+    return report
+
+
+@transaction.atomic
+def report_update_draft(
+    *, report: IncidentReport, principal: Principal, content: Mapping[str, Any]
+) -> IncidentReport:
+    """Replace the draft. A draft awaiting approval goes back to draft: the approver must
+    see what is sent. A closed report must be reopened first."""
+    _require(principal, report, Permission.DATA_EDIT)
+    report = _locked(report)
+    if report.status == ReportStatus.CLOSED:
+        raise ValidationError(_("確報を提出済みの報告です。変更するには報告を再開してください。"))
+    parsed = content_validate(content)
+    report.draft = stored_form(parsed)
+    report.title = parsed.title[:200]
+    report.status = ReportStatus.DRAFT
+    report.updated_at = timezone.now()
+    report.save(update_fields=["draft", "title", "status", "updated_at"])
+    _audit("incidents.report.update", principal, report)
+    return report
+
+
+@transaction.atomic
+def report_request_approval(*, report: IncidentReport, principal: Principal) -> IncidentReport:
+    """Ask the CISO (or a delegate) to approve the draft; they are notified."""
+    _require(principal, report, Permission.DATA_EDIT)
+    report = _locked(report)
+    if report.status != ReportStatus.DRAFT:
+        raise ValidationError(_("下書きの報告だけ承認を依頼できます。"))
+    report.status = ReportStatus.AWAITING_APPROVAL
+    report.approval_requested_by = principal.user
+    report.approval_requested_at = timezone.now()
+    report.save(update_fields=["status", "approval_requested_by", "approval_requested_at"])
+    _audit("incidents.report.request_approval", principal, report)
+    notify_organisation(
+        organisation=report.organisation,
+        kind=NotificationKind.APPROVAL_REQUESTED,
+        text=str(_("「%(title)s」の承認を依頼されました。")) % {"title": report.title},
+        link=f"/incidents/reports/{report.public_id}/",
+        permission=Permission.REPORTS_APPROVE,
+    )
+    return report
+
+
+def _next_phase(previous: int, *, final: bool) -> Phase:
+    if final:
+        return Phase.FINAL
+    return Phase.INTERIM if previous else Phase.PRELIMINARY
+
+
+def _stamped(content: ReportContent, *, approved: datetime, submitted: datetime) -> ReportContent:
+    """The content with the approval and first-submission times that deadlines count from."""
+    timeline = replace(content.facts.timeline, approved=approved, submitted=submitted)
+    return replace(content, facts=replace(content.facts, timeline=timeline))
+
+
+@transaction.atomic
+def report_approve_and_submit(
+    *, report: IncidentReport, principal: Principal, final: bool = False
+) -> Submission:
+    """Approve the draft and submit it as the next version to every recipient routing names.
+
+    Only a principal with ``reports.approve`` in the reporting organisation (its CISO, or a
+    delegate acting there through a grant). The first submission is the 第一報, later ones
+    続報, and ``final=True`` makes it the 確報, which closes the report. Routing uses the rule
+    set in force on the day the report was created and the reporter's prefecture; each
+    deadline counts from its own trigger (the approval and first submission are stamped on
+    the content here). Recipients of an earlier version keep receiving later versions.
+    """
+    _require(principal, report, Permission.REPORTS_APPROVE)
+    report = _locked(report)
+    if report.status == ReportStatus.CLOSED:
+        raise ValidationError(_("確報を提出済みの報告です。再開してから提出してください。"))
+    if report.status == ReportStatus.SUBMITTED:
+        raise ValidationError(_("前回の提出から内容が変わっていません。"))
+    previous = list(Submission.objects.filter(report=report).order_by("version"))
+    now = timezone.now()
+    first_at = previous[0].submitted_at if previous else now
+    content = _stamped(content_validate(report.draft), approved=first_at, submitted=first_at)
+    try:
+        ruleset = ruleset_for(to_jst(report.created_at).date())
+    except NoRuleSetError as exc:
+        raise ValidationError(_("報告の作成日に施行されていた宛先ルールがありません。")) from exc
+    reporter = reporter_context(report.organisation)
+    routed = route(content.facts, reporter=reporter, ruleset=ruleset)
+    stored = stored_form(content)
+    submission = Submission.objects.create(
+        report=report,
+        phase=_next_phase(len(previous), final=final),
+        version=len(previous) + 1,
+        content=stored,
+        checksum=content_checksum(stored),
+        submitted_by=principal.user,
+        approved_by=principal.user,
+        submitted_at=now,
+        ruleset_version=ruleset.version,
+        ruleset_effective_from=ruleset.effective_from,
+        routing=explain(content.facts, reporter=reporter, ruleset=ruleset),
+    )
+    deliveries = deliveries_create(submission=submission, routed=routed, now=now)
+    report.draft = stored
+    report.status = ReportStatus.CLOSED if final else ReportStatus.SUBMITTED
+    report.closed_at = now if final else None
+    report.updated_at = now
+    report.save(update_fields=["draft", "status", "closed_at", "updated_at"])
+    _audit(
+        "incidents.report.submit",
+        principal,
+        report,
+        version=submission.version,
+        phase=submission.phase,
+        checksum=submission.checksum,
+        recipients=[d.recipient.code for d in deliveries],
+    )
+    return submission
+
+
+@transaction.atomic
+def report_reopen(*, report: IncidentReport, principal: Principal, reason: str) -> IncidentReport:
+    """Reopen a closed report (new facts after the 確報, or a correction).
+
+    Decision: a reopened report goes back to draft; its next submission is a 続報 unless
+    it is submitted as final again, and every earlier recipient receives it. Needs
+    ``reports.approve``, and the reason is kept in the audit log.
+    """
+    _require(principal, report, Permission.REPORTS_APPROVE)
+    report = _locked(report)
+    if report.status != ReportStatus.CLOSED:
+        raise ValidationError(_("確報を提出済みの報告だけ再開できます。"))
+    if not reason.strip():
+        raise ValidationError({"reason": [_("再開する理由を入力してください。")]})
+    report.status = ReportStatus.DRAFT
+    report.closed_at = None
+    report.updated_at = timezone.now()
+    report.save(update_fields=["status", "closed_at", "updated_at"])
+    _audit("incidents.report.reopen", principal, report, reason=reason.strip()[:500])
+    return report

@@ -1,0 +1,68 @@
+"""Builders for the incidents app's tests: report contents and principals of the cast."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.utils import timezone
+
+from mamoru.accounts.models import User
+from mamoru.incidents.content import Contact, ReportContent, Tlp, to_dict
+from mamoru.incidents.routing import Category, PersonalData
+from mamoru.incidents.routing.testing import make_facts
+from mamoru.orgs.models import Organisation
+from mamoru.orgs.principal import Principal
+from mamoru.orgs.roles import Role
+from mamoru.orgs.selectors import principal_for
+from mamoru.orgs.services import membership_add
+
+ALL_SECTIONS_TEXT: dict[str, str] = {
+    "overview": "住民情報システムのサーバーで不審な通信を検知した。",
+    "personal_data": "氏名・住所。対象者は調査中。",
+    "cause": "VPN装置の脆弱性を悪用された可能性がある。",
+    "actions": "該当サーバーをネットワークから切り離した。",
+    "police": "警察に相談済み。",
+}
+
+
+def content(
+    *,
+    title: str = "住民情報システムへの不正アクセス",
+    category: Category = Category.UNAUTHORISED_ACCESS,
+    aware: datetime | None = None,
+    people: int | None = None,
+    sections: dict[str, str] | None = None,
+    **fields: Any,
+) -> ReportContent:
+    """A report content; ``people`` adds leaked personal data of that many people."""
+    aware = aware or timezone.now() - timedelta(hours=2)
+    personal = None if people is None else PersonalData(kinds=("氏名", "住所"), people=people)
+    facts = make_facts(category=category, aware=aware, personal_data=personal)
+    built = ReportContent(
+        facts=facts,
+        title=title,
+        sections=dict(ALL_SECTIONS_TEXT if sections is None else sections),
+        contact=Contact(name="情報政策課 山田", phone="03-0000-0000"),
+        tlp=Tlp.AMBER,
+    )
+    return replace(built, **fields)
+
+
+def content_dict(**kwargs: Any) -> dict[str, Any]:
+    return to_dict(content(**kwargs))
+
+
+def principal(user: User, code: str | None = None) -> Principal:
+    found = principal_for(user=user, organisation_code=code)
+    assert found is not None, f"{user} acts nowhere"
+    return found
+
+
+def add_member(username: str, organisation: Organisation, role: str = Role.CISO) -> User:
+    from mamoru.core.testing import make_user
+
+    user = make_user(username)
+    membership_add(user=user, organisation=organisation, role=role)
+    return user
