@@ -16,6 +16,9 @@ from mamoru.asm.engine.portscan import (
     PortScanConfig,
     ProbeOutcome,
     RttEstimator,
+    TokenBucket,
+    _Alarms,
+    _EpollProber,
     scan_ports,
     tcp_connect_probe,
 )
@@ -278,3 +281,63 @@ def test_sockets_are_released(tmp_path: Any) -> None:
     items = [(Target(f"127.0.3.{n}"), (port,)) for n in range(200)]
     run(collect(items, PortScanConfig(concurrency=100)))
     assert len(os.listdir("/proc/self/fd")) <= before + 2
+
+
+def test_the_scans_own_prober_times_out_unanswered_handshakes_on_time() -> None:
+    # A listener whose accept queue is full drops further SYNs: an unanswered handshake
+    # on loopback, without a firewall.
+    async def scenario() -> list[tuple[ProbeOutcome, float]]:
+        with socket.socket() as server:
+            server.bind(("127.0.0.1", 0))
+            server.listen(0)
+            port = server.getsockname()[1]
+            prober = _EpollProber()
+            try:
+                outcomes = []
+                for _ in range(3):
+                    started = time.monotonic()
+                    outcome = await prober("127.0.0.1", port, 0.2)
+                    outcomes.append((outcome, time.monotonic() - started))
+                return outcomes
+            finally:
+                prober.close()
+
+    (first, _), *unanswered = run(scenario())
+    assert first.state is PortState.OPEN
+    for outcome, elapsed in unanswered:
+        assert outcome == ProbeOutcome(None, "no-response")
+        assert 0.2 <= elapsed < 0.3  # never early, at most one alarm slot (5 ms) late
+
+
+def test_alarms_share_a_timer_and_never_fire_early() -> None:
+    async def scenario() -> tuple[list[bool], list[float], int]:
+        loop = asyncio.get_running_loop()
+        alarms = _Alarms()
+        deadline = loop.time() + 0.05
+        waiters = [loop.create_future() for _ in range(100)]
+        before = len(loop._scheduled)  # type: ignore[attr-defined]
+        for waiter in waiters:
+            alarms.add(loop, deadline, waiter)
+        timers = len(loop._scheduled) - before  # type: ignore[attr-defined]
+        waiters[0].set_result(True)  # answered before the deadline: kept
+        fired = []
+        for waiter in waiters:
+            fired.append(await waiter)
+        return fired, [loop.time() - deadline], timers
+
+    fired, (late,), timers = run(scenario())
+    assert fired == [True] + [False] * 99
+    assert late >= 0
+    assert timers == 1
+
+
+def test_the_rate_limit_holds_with_sleepers_on_shared_timers() -> None:
+    async def scenario() -> float:
+        bucket = TokenBucket(rate=2000, burst=1)
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        await asyncio.gather(*(bucket.acquire() for _ in range(200)))
+        return loop.time() - started
+
+    elapsed = run(scenario())
+    assert elapsed >= 199 / 2000  # 200 probes at 2,000/s: never faster
