@@ -95,7 +95,11 @@ def submission(
 def recipient_view(
     recipient: str = "MIC",
     granted: frozenset[str] = frozenset(SECTIONS),
+    *,
+    phase: Phase = Phase.PRELIMINARY,
+    version: int = 1,
     **changes: object,
 ) -> SubmissionView:
     """``submission()`` as ``recipient`` sees it; by default granted every section."""
-    return view_for(submission(**changes), recipient=recipient, granted=granted)
+    view = submission(phase=phase, version=version, **changes)
+    return view_for(view, recipient=recipient, granted=granted)
