@@ -5,6 +5,11 @@ open port the identified :class:`Service` and the :class:`Finding`\\ s of the ch
 :class:`DomainReport` for given hostnames and :class:`ScanError` for anything a stage could
 not do. A failing stage never ends the scan: it becomes a ``ScanError`` event.
 
+Identification starts as soon as a port is found open; the checks of an address start once
+all its ports are answered and its open ports identified, so each check is told the
+address's other open ports (the open-proxy check's in-scope canaries). Only the addresses
+in flight are tracked, never the whole plan.
+
 The identification and check stages are injected callables (``typing.Protocol``), so the
 orchestration is tested with fakes; :func:`default_stages` finds the real ones
 (``mamoru.asm.engine.identify`` and ``mamoru.asm.engine.checks``) when they are installed.
@@ -15,11 +20,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import importlib
-from collections.abc import AsyncGenerator, Awaitable, Callable
+import inspect
+from collections.abc import AsyncGenerator, Awaitable, Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from typing import Any, NamedTuple, Protocol, cast
 
-from mamoru.asm.engine.model import Finding, PortResult, PortState, Service
+from mamoru.asm.engine.model import Finding, PortResult, PortState, Service, Target
 from mamoru.asm.engine.portscan import PortScanConfig, scan_ports
 from mamoru.asm.engine.targets import TargetPlan
 
@@ -39,7 +45,11 @@ __all__ = [
 
 
 class Identifier(Protocol):
-    """Identify the service on an open port (``mamoru.asm.engine.identify.identify``)."""
+    """Identify the service on an open port (``mamoru.asm.engine.identify.identify``).
+
+    When the callable also takes ``rtt_hint`` (seconds, or ``None``), it is given the
+    host's smoothed round trip measured by the port scan (checked once per scan).
+    """
 
     async def __call__(
         self, ip: str, port: int, *, hostname: str | None, timeout: float
@@ -47,7 +57,11 @@ class Identifier(Protocol):
 
 
 class ServiceChecker(Protocol):
-    """Check an identified service for weaknesses (``mamoru.asm.engine.checks.check_service``)."""
+    """Check an identified service for weaknesses (``mamoru.asm.engine.checks.check_service``).
+
+    When the callable also takes ``canary_ports``, it is given the other open ports of the
+    same address (the open-proxy check fetches one of them through the service).
+    """
 
     async def __call__(self, service: Service, *, timeout: float) -> list[Finding]: ...
 
@@ -145,6 +159,45 @@ class _End(NamedTuple):
 
 
 Emit = Callable[[ScanEvent], Awaitable[None]]
+HostKey = tuple[str, str | None]
+
+
+def accepts(function: Callable[..., Any], keyword: str) -> bool:
+    """Whether ``function`` takes ``keyword`` (by name, or through ``**kwargs``)."""
+    try:
+        parameters = inspect.signature(function).parameters.values()
+    except (TypeError, ValueError):
+        return False
+    return any(
+        (p.name == keyword and p.kind in (p.KEYWORD_ONLY, p.POSITIONAL_OR_KEYWORD))
+        or p.kind is p.VAR_KEYWORD
+        for p in parameters
+    )
+
+
+class _Host:
+    """One address (and the name it was reached by) while its ports are scanned and checked.
+
+    Lives from the moment the port scan draws the target until its last probe is answered
+    and its open ports are identified; then its services are checked together (so each
+    check knows the host's other open ports) and it is dropped.
+    """
+
+    __slots__ = ("identifying", "open_ports", "remaining", "services", "srtt")
+
+    def __init__(self, probes: int) -> None:
+        self.remaining = probes  # port results still to come
+        self.identifying = 0  # identifications in flight
+        self.open_ports: list[int] = []
+        self.services: list[Service] = []
+        self.srtt: float | None = None  # smoothed round trip, seconds (RFC 6298 weights)
+
+    def observe(self, rtt_ms: float) -> None:
+        sample = rtt_ms / 1000
+        self.srtt = sample if self.srtt is None else 0.875 * self.srtt + 0.125 * sample
+
+    def settled(self) -> bool:
+        return self.remaining <= 0 and self.identifying == 0
 
 
 class _Run:
@@ -157,6 +210,12 @@ class _Run:
         self.progress = progress
         self.slots = asyncio.Semaphore(options.identify_concurrency)
         self.pending: set[asyncio.Task[None]] = set()
+        self.hosts: dict[HostKey, _Host] = {}
+        self.check_service = stages.check_service if options.checks else None
+        self.rtt_hint = stages.identify is not None and accepts(stages.identify, "rtt_hint")
+        self.canaries = self.check_service is not None and accepts(
+            self.check_service, "canary_ports"
+        )
 
     def _spawn(self, coroutine: Awaitable[None]) -> None:
         task = asyncio.ensure_future(coroutine)
@@ -175,29 +234,61 @@ class _Run:
             await emit(ScanError(stage, f"{type(error).__name__}: {error}", **where))
         return None
 
-    async def _service(self, emit: Emit, result: PortResult) -> None:
+    def _tracked(
+        self, items: Iterable[tuple[Target, tuple[int, ...]]]
+    ) -> Iterator[tuple[Target, tuple[int, ...]]]:
+        # the port scan draws targets a group at a time, so only the hosts of the groups
+        # in flight are tracked, never the whole plan
+        for target, ports in items:
+            key = (target.ip, target.hostname)
+            host = self.hosts.get(key)
+            if host is None:
+                self.hosts[key] = _Host(len(ports))
+            else:  # the same target given twice: its results are awaited together
+                host.remaining += len(ports)
+            yield target, ports
+
+    async def _identify(self, emit: Emit, key: HostKey, host: _Host, result: PortResult) -> None:
         try:
-            where = {"ip": result.ip, "port": result.port, "hostname": result.hostname}
-            timeout = self.options.service_timeout
             identify = self.stages.identify
             assert identify is not None
-            service = await self._guarded(
-                emit,
-                "identify",
-                where,
-                identify(result.ip, result.port, hostname=result.hostname, timeout=timeout),
+            extra = {"rtt_hint": host.srtt} if self.rtt_hint else {}
+            call = identify(
+                result.ip,
+                result.port,
+                hostname=result.hostname,
+                timeout=self.options.service_timeout,
+                **extra,
             )
-            if not isinstance(service, Service):
-                return
-            await emit(service)
-            if self.options.checks and self.stages.check_service is not None:
-                findings = await self._guarded(
-                    emit, "checks", where, self.stages.check_service(service, timeout=timeout)
-                )
-                for finding in findings or ():
-                    await emit(finding)
+            where = {"ip": result.ip, "port": result.port, "hostname": result.hostname}
+            service = await self._guarded(emit, "identify", where, call)
+            if isinstance(service, Service):
+                host.services.append(service)
+                await emit(service)
         finally:
+            host.identifying -= 1
             self.slots.release()
+            self._settle(emit, key, host)
+
+    def _settle(self, emit: Emit, key: HostKey, host: _Host) -> None:
+        if not host.settled() or self.hosts.get(key) is not host:
+            return
+        del self.hosts[key]
+        if self.check_service is not None:
+            for service in host.services:
+                canaries = [port for port in host.open_ports if port != service.port]
+                self._spawn(self._check(emit, service, canaries))
+
+    async def _check(self, emit: Emit, service: Service, canaries: list[int]) -> None:
+        check = self.check_service
+        assert check is not None
+        extra = {"canary_ports": tuple(canaries)} if self.canaries else {}
+        where = {"ip": service.ip, "port": service.port, "hostname": service.hostname}
+        async with self.slots:
+            call = check(service, timeout=self.options.service_timeout, **extra)
+            findings = await self._guarded(emit, "checks", where, call)
+        for finding in findings or ():
+            await emit(finding)
 
     async def _domain(self, emit: Emit, domain: str) -> None:
         check_domain = self.stages.check_domain
@@ -217,6 +308,21 @@ class _Run:
         for finding in findings:
             await emit(finding)
 
+    async def _port_result(self, emit: Emit, result: PortResult) -> None:
+        key = (result.ip, result.hostname)
+        host = self.hosts[key]
+        host.remaining -= 1
+        if result.rtt_ms is not None:
+            host.observe(result.rtt_ms)
+        if result.state is PortState.OPEN:
+            host.open_ports.append(result.port)
+            # acquiring before spawning bounds the pending tasks, so a scan with many
+            # open ports holds back the port scan instead of piling up work
+            await self.slots.acquire()
+            host.identifying += 1
+            self._spawn(self._identify(emit, key, host, result))
+        self._settle(emit, key, host)
+
     async def drive(self, emit: Emit) -> None:
         if self.options.checks and self.stages.check_domain is not None:
             for domain in self.plan.hostnames():
@@ -225,15 +331,14 @@ class _Run:
         total = self.plan.probe_count(self.options.ports)
         done = 0
         items = self.plan.items(self.options.ports)
+        if identify:
+            items = self._tracked(items)
         async for result in scan_ports(items, self.options.portscan):
             done += 1
             await emit(result)
             self.progress(done, total)
-            if identify and result.state is PortState.OPEN:
-                # acquiring before spawning bounds the pending tasks, so a scan with many
-                # open ports holds back the port scan instead of piling up work
-                await self.slots.acquire()
-                self._spawn(self._service(emit, result))
+            if identify:
+                await self._port_result(emit, result)
         while self.pending:
             await asyncio.gather(*self.pending)
 
