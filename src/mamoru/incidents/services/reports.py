@@ -166,7 +166,7 @@ def report_approve_and_submit(
     report = _locked(report)
     if report.status == ReportStatus.CLOSED:
         raise ValidationError(_("確報を提出済みの報告です。再開してから提出してください。"))
-    if report.status == ReportStatus.SUBMITTED:
+    if report.status == ReportStatus.SUBMITTED and not final:  # unchanged content may be final
         raise ValidationError(_("前回の提出から内容が変わっていません。"))
     previous = list(Submission.objects.filter(report=report).order_by("version"))
     now = timezone.now()

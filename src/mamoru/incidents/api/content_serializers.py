@@ -1,0 +1,185 @@
+"""The report's content as API input and output (the ``content.to_dict`` form, documented).
+
+Input is checked here for shape and vocabulary, then by the records themselves
+(``services.content_validate``). Output serializers take the stored dict form; for a
+recipient every field may be absent (its view keeps only what it may see).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from rest_framework import serializers
+
+from mamoru.incidents.content import Tlp
+from mamoru.incidents.routing import Category, Segment, Severity
+from mamoru.incidents.routing.codes import NATIONAL_BODIES, SECTIONS
+
+Serializer = serializers.Serializer[Any]
+
+_TLP_CHOICES = [(t.value, t.label) for t in Tlp]
+_SECTION_HELP = "項目: " + "、".join(f"{k}（{v}）" for k, v in SECTIONS.items())
+
+
+def _when(help_text: str, *, required: bool = False) -> serializers.DateTimeField:
+    return serializers.DateTimeField(
+        required=required, allow_null=not required, help_text=help_text
+    )
+
+
+class TimelineSerializer(Serializer):
+    aware = _when("認知した日時（必須。いつインシデントに気づいたか）", required=True)
+    started = _when("発生した日時（分かる範囲で）")
+    determined = _when(
+        "報告対象の事態だと知った日時（例: 101人以上の漏えいと分かった時）。個人情報保護委員会への期限はここから数えます"
+    )
+    contained = _when("封じ込め（被害の拡大を止めた）日時")
+    approved = _when("承認日時（提出時に自動で記録）")
+    submitted = _when("第一報の提出日時（提出時に自動で記録）")
+
+
+class ServiceSerializer(Serializer):
+    kind = serializers.CharField(
+        max_length=60, help_text="業務の種類（例: national_health_insurance, water_supply, school）"
+    )
+    name = serializers.CharField(
+        max_length=100, required=False, allow_blank=True, help_text="業務・サービスの名称"
+    )
+    ministry = serializers.ChoiceField(
+        choices=list(NATIONAL_BODIES.items()),
+        required=False,
+        allow_null=True,
+        help_text="所管省庁（空欄なら業務の種類から判断）",
+    )
+    critical_infrastructure = serializers.BooleanField(
+        required=False,
+        allow_null=True,
+        help_text="重要インフラ分野の業務か（空欄なら業務の種類から判断）",
+    )
+    segment = serializers.ChoiceField(
+        choices=[(s.value, s.label) for s in Segment],
+        required=False,
+        allow_null=True,
+        help_text="ネットワーク区分（マイナンバー利用事務系・LGWAN接続系・インターネット接続系）",
+    )
+
+
+def _flag(help_text: str) -> serializers.BooleanField:
+    return serializers.BooleanField(required=False, default=False, help_text=help_text)
+
+
+class PersonalDataSerializer(Serializer):
+    kinds = serializers.ListField(
+        child=serializers.CharField(max_length=50),
+        required=False,
+        help_text="個人情報の項目（例: 氏名、住所、生年月日）",
+    )
+    people = serializers.IntegerField(
+        min_value=0,
+        required=False,
+        allow_null=True,
+        help_text="本人の数（調査中は最大の見込み。不明なら空欄）",
+    )
+    sensitive = _flag("要配慮個人情報（病歴、犯罪の経歴など）が含まれる")
+    ordinance_sensitive = _flag("条例要配慮個人情報が含まれる")
+    financial_damage_risk = _flag("不正に使われると財産的被害が生じるおそれ（口座番号など）")
+    improper_purpose = _flag("不正の目的をもって行われたおそれ（サイバー攻撃、内部不正など）")
+    my_number = _flag("マイナンバー（特定個人情報）が含まれる")
+    in_my_number_system = _flag("情報提供ネットワークシステム又は個人番号利用事務のシステムで管理")
+    publicly_viewable = _flag("インターネット等で不特定多数が閲覧できる状態になった")
+    high_grade_encryption = _flag("高度な暗号化などの措置が講じられていた")
+
+
+class FactsSerializer(Serializer):
+    category = serializers.ChoiceField(
+        choices=[(c.value, c.label) for c in Category], help_text="インシデントの種別"
+    )
+    timeline = TimelineSerializer(help_text="経緯・日時")
+    severity = serializers.ChoiceField(
+        choices=[(s.value, s.label) for s in Severity],
+        default=Severity.MEDIUM.value,
+        help_text="深刻度（低・中・高・緊急）",
+    )
+    serious = _flag("重大インシデントにあたる（住民サービスの停止、大規模な漏えいなど）")
+    cyber_attack = serializers.BooleanField(
+        required=False, allow_null=True, help_text="原因がサイバー攻撃か（空欄なら種別から判断）"
+    )
+    services = ServiceSerializer(many=True, required=False, help_text="影響を受けた業務・サービス")
+    segments = serializers.ListField(
+        child=serializers.ChoiceField(choices=[(s.value, s.label) for s in Segment]),
+        required=False,
+        help_text="影響を受けたネットワーク区分",
+    )
+    personal_data = PersonalDataSerializer(
+        required=False, allow_null=True, help_text="個人情報が関係する場合のみ"
+    )
+    police_consulted = _flag("警察に相談した")
+    publicly_announced = _flag("公表した")
+    contractor_involved = _flag("委託先が関係している")
+
+
+class ContactSerializer(Serializer):
+    name = serializers.CharField(max_length=100, help_text="担当者の氏名・所属")
+    department = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    phone = serializers.CharField(max_length=40, required=False, allow_blank=True)
+    email = serializers.EmailField(required=False, allow_blank=True)
+
+
+class ContentSerializer(Serializer):
+    facts = FactsSerializer(help_text="宛先と期限を決める事実")
+    title = serializers.CharField(
+        max_length=200, help_text="件名（例: 住民情報システムへの不正アクセス）"
+    )
+    sections = serializers.DictField(
+        child=serializers.CharField(allow_blank=True, max_length=20000),
+        required=False,
+        help_text=f"項目ごとの本文。{_SECTION_HELP}",
+    )
+    contact = ContactSerializer(required=False, allow_null=True, help_text="連絡先")
+    tlp = serializers.ChoiceField(
+        choices=_TLP_CHOICES, default=Tlp.AMBER.value, help_text="報告全体の共有範囲（TLP 2.0）"
+    )
+    section_tlp = serializers.DictField(
+        child=serializers.ChoiceField(choices=_TLP_CHOICES),
+        required=False,
+        help_text="項目ごとの共有範囲。TLP:RED の項目は red_recipients に挙げた宛先だけに送られます",
+    )
+    red_recipients = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField(max_length=16)),
+        required=False,
+        help_text="TLP:RED の項目ごとに、それを受け取る宛先の団体コード（例: PPC）",
+    )
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+def content_input(validated: dict[str, Any]) -> dict[str, Any]:
+    """Validated input in the stored dict form. The approval and submission times are the
+    platform's to record, never the client's."""
+    data: dict[str, Any] = _plain(validated)
+    data["facts"]["timeline"].pop("approved", None)
+    data["facts"]["timeline"].pop("submitted", None)
+    return data
+
+
+class ContentOut(Serializer):
+    """A content as someone sees it (every part may be absent from a recipient's view)."""
+
+    facts = serializers.DictField(help_text="事実（受け取る項目に属するものだけ）")
+    title = serializers.CharField()
+    sections = serializers.DictField(child=serializers.CharField())
+    contact = ContactSerializer(allow_null=True)
+    tlp = serializers.ChoiceField(choices=_TLP_CHOICES)
+    section_tlp = serializers.DictField(child=serializers.ChoiceField(choices=_TLP_CHOICES))
+    red_recipients = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()), required=False
+    )

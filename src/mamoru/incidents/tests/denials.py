@@ -1,0 +1,45 @@
+"""Who is refused each URL of the incidents API (see ``mamoru.core.testing.Denial``).
+
+Object URLs name a report or delivery that does not exist for anyone: the refusal must
+not depend on the object. ``test_api_access`` checks the same URLs against real objects
+of 千代田区 for the sibling, the other prefecture, an unaddressed recipient and an outsider.
+The list is empty while the project has not mounted the API (nothing to refuse yet).
+"""
+
+from django.urls import NoReverseMatch, reverse
+
+from mamoru.core.testing import Denial
+
+REPORT = {"public_id": "6f1c2a51-5a43-4a8b-9d8e-2b7b3c1d0e9f"}
+EVERYONE = ("outsider",)  # lists answer 200 with one's own (empty) rows to members
+
+ALL = [
+    Denial("incidents_api:reports", refused=EVERYONE),
+    Denial("incidents_api:reports", method="post", refused=EVERYONE),
+    Denial("incidents_api:report", REPORT),
+    Denial("incidents_api:report", REPORT, method="put"),
+    Denial("incidents_api:report_request_approval", REPORT, method="post"),
+    Denial("incidents_api:report_submit", REPORT, method="post"),
+    Denial("incidents_api:report_reopen", REPORT, method="post"),
+    Denial("incidents_api:report_diff", REPORT),
+    Denial("incidents_api:thread", {**REPORT, "code": "PPC"}),
+    Denial("incidents_api:thread", {**REPORT, "code": "PPC"}, method="post"),
+    Denial("incidents_api:inbox", refused=EVERYONE),
+    Denial("incidents_api:inbox_item", {"pk": "1"}),
+    Denial("incidents_api:inbox_acknowledge", {"pk": "1"}, method="post"),
+    Denial("incidents_api:overdue", refused=EVERYONE),
+    Denial("incidents_api:statistics", refused=EVERYONE),
+    Denial("incidents_api:notifications", refused=EVERYONE),
+    Denial("incidents_api:notification_read", {"pk": "1"}, method="post"),
+]
+
+
+def _mounted() -> bool:
+    try:
+        reverse("incidents_api:reports")
+    except NoReverseMatch:
+        return False
+    return True
+
+
+DENIALS = ALL if _mounted() else []
