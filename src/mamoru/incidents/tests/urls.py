@@ -3,7 +3,8 @@ tests run whether or not the project's ``urls.py`` includes it yet."""
 
 from django.urls import URLResolver, include, path
 
-from mamoru.urls import handler404, handler500, urlpatterns as project_patterns
+from mamoru.urls import handler404, handler500
+from mamoru.urls import urlpatterns as project_patterns
 
 urlpatterns = [
     path("api/v1/incidents/", include("mamoru.incidents.api.urls")),
