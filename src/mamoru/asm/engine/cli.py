@@ -11,6 +11,12 @@ Exit codes:
 * 2 — usage error: bad flag, bad target, out-of-scope target, unresolvable name, bad ports;
 * 3 — the scan ran and found something at or above the ``--fail-on`` severity;
 * 130 — interrupted (Ctrl-C).
+
+Post-processing steps run after the scan, outside the event loop, on every identified
+service: the caller injects them (``run(..., post_steps={"vulns": ...})``) and the flag of
+the same name turns each on. The Django command injects ``vulns`` (the local vulnerability
+database); this module alone cannot, so ``python -m mamoru.asm.engine.cli --vulns`` is a
+usage error.
 """
 
 from __future__ import annotations
@@ -21,16 +27,17 @@ import contextlib
 import resource
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any, Protocol, TextIO
 
-from mamoru.asm.engine.model import Severity
+from mamoru.asm.engine.model import Finding, Service, Severity
 from mamoru.asm.engine.output import SEVERITY_ORDER, ScanReport
 from mamoru.asm.engine.ports import PortSpecError, format_ports, parse_ports
 from mamoru.asm.engine.portscan import PortScanConfig
-from mamoru.asm.engine.scanner import ScanOptions, Stages, default_stages, run_scan
+from mamoru.asm.engine.scanner import ScanError, ScanOptions, Stages, default_stages, run_scan
 from mamoru.asm.engine.targets import (
     TargetError,
+    TargetPlan,
     build_plan,
     parse_resolver,
     read_targets_file,
@@ -42,6 +49,7 @@ __all__ = [
     "EXIT_INTERRUPTED",
     "EXIT_OK",
     "EXIT_USAGE",
+    "PostStep",
     "add_arguments",
     "build_parser",
     "main",
@@ -55,6 +63,9 @@ EXIT_FINDINGS = 3
 EXIT_INTERRUPTED = 130
 
 _DEFAULTS = PortScanConfig()
+
+PostStep = Callable[[Sequence[Service]], Iterable[Finding]]
+"""A step run after the scan on all identified services; its findings join the report."""
 
 
 class Stream(Protocol):
@@ -159,6 +170,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--no-checks", action="store_true", help="skip the weakness checks")
     parser.add_argument(
+        "--vulns",
+        action="store_true",
+        help="add known-vulnerability and known-exploited-vulnerability findings for the "
+        "identified services from the local vulnerability database (see 'mamoru vulns "
+        "import'); only through 'mamoru scan', not python -m mamoru.asm.engine.cli",
+    )
+    parser.add_argument(
         "--fail-on",
         choices=[severity.value for severity in Severity],
         metavar="SEVERITY",
@@ -194,6 +212,7 @@ def _canonical_arguments(args: argparse.Namespace, allow_private: bool) -> list[
         "--allow-private": allow_private,
         "--no-identify": args.no_identify,
         "--no-checks": args.no_checks,
+        "--vulns": getattr(args, "vulns", False),
     }
     return words + [flag for flag, on in flags.items() if on]
 
@@ -287,35 +306,73 @@ def _active_stages(options: ScanOptions, stages: Stages | None) -> Stages:
 
 
 async def _scan(
+    plan: TargetPlan, options: ScanOptions, stages: Stages, report: ScanReport, stderr: Stream
+) -> None:
+    bar = _ProgressBar(stderr) if stderr.isatty() else None
+    report.start_clock()
+    try:
+        async for event in run_scan(plan, options, stages=stages, progress=bar):
+            report.add(event)
+    finally:
+        if bar is not None:
+            bar.close()
+
+
+def _post_process(report: ScanReport, steps: Mapping[str, PostStep]) -> None:
+    # outside the event loop: a step may use blocking code (Django's ORM refuses to run
+    # inside one)
+    for name, step in steps.items():
+        try:
+            findings = list(step(list(report.services)))
+        except Exception as error:  # a step's failure is reported, the scan's results kept
+            report.add(ScanError(name, f"{type(error).__name__}: {error}"))
+            continue
+        for finding in findings:
+            report.add(finding)
+
+
+def _enabled_steps(
+    args: argparse.Namespace, options: ScanOptions, available: Mapping[str, PostStep] | None
+) -> dict[str, PostStep]:
+    if not getattr(args, "vulns", False):
+        return {}
+    if available is None or "vulns" not in available:
+        raise UsageError(
+            "--vulns needs the local vulnerability database, which only the Django command "
+            "reaches: run 'mamoru scan --vulns …' instead of python -m mamoru.asm.engine.cli"
+        )
+    if not options.identify:
+        raise UsageError("--vulns matches identified services: drop --no-identify")
+    return {"vulns": available["vulns"]}
+
+
+def _execute(
     *,
     texts: list[str],
     options: ScanOptions,
     stages: Stages,
+    steps: Mapping[str, PostStep],
     report: ScanReport,
     args: argparse.Namespace,
     allow_private: bool,
     stdout: Stream,
     stderr: Stream,
 ) -> None:
-    plan = await build_plan(
-        texts,
-        allow_private=allow_private,
-        resolver=options.resolver,
-        timeout=options.service_timeout,
+    plan = asyncio.run(
+        build_plan(
+            texts,
+            allow_private=allow_private,
+            resolver=options.resolver,
+            timeout=options.service_timeout,
+        )
     )
     report.target_count = plan.address_count()
     report.probe_total = plan.probe_count(options.ports)
     # the output is opened once the targets are known good and before the scan, so an
     # unwritable path fails at once rather than after an hour of scanning
     with _destination(args.output, stdout) as destination:
-        bar = _ProgressBar(stderr) if stderr.isatty() else None
-        report.start_clock()
-        try:
-            async for event in run_scan(plan, options, stages=stages, progress=bar):
-                report.add(event)
-        finally:
-            if bar is not None:
-                bar.close()
+        asyncio.run(_scan(plan, options, stages, report, stderr))
+        _post_process(report, steps)
         report.finish()
         destination.write(report.to_json() if args.format == "json" else report.to_table())
         destination.flush()
@@ -358,12 +415,18 @@ def run(
     stderr: Stream,
     allow_private_default: bool = False,
     stages: Stages | None = None,
+    post_steps: Mapping[str, PostStep] | None = None,
 ) -> int:
-    """Run a scan for parsed ``args``; return the exit code (see the module docstring)."""
+    """Run a scan for parsed ``args``; return the exit code (see the module docstring).
+
+    ``post_steps`` are the post-processing steps the caller can offer (``"vulns"``); each
+    runs when its flag is given.
+    """
     allow_private = bool(args.allow_private) or allow_private_default
     try:
         texts = _collect_targets(args)
         options = _options(args, stderr)
+        steps = _enabled_steps(args, options, post_steps)
         active = _active_stages(options, stages)
         report = ScanReport(
             arguments=_canonical_arguments(args, allow_private),
@@ -372,19 +435,19 @@ def run(
                 "identify": active.identify is not None,
                 "checks": active.check_service is not None,
                 "dns": active.check_domain is not None,
+                "vulns": "vulns" in steps,
             },
         )
-        asyncio.run(
-            _scan(
-                texts=texts,
-                options=options,
-                stages=active,
-                report=report,
-                args=args,
-                allow_private=allow_private,
-                stdout=stdout,
-                stderr=stderr,
-            )
+        _execute(
+            texts=texts,
+            options=options,
+            stages=active,
+            steps=steps,
+            report=report,
+            args=args,
+            allow_private=allow_private,
+            stdout=stdout,
+            stderr=stderr,
         )
     except (UsageError, TargetError, PortSpecError) as error:
         stderr.write(f"mamoru scan: error: {error}\n")

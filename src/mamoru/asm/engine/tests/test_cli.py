@@ -170,7 +170,7 @@ def test_bad_input_exits_with_2_and_says_why(argv: list[str], message: str) -> N
         ["8.8.8.8", "--rate", "0"],
         ["8.8.8.8", "--concurrency", "x"],
         ["8.8.8.8", "--format", "xml"],
-        ["8.8.8.8", "--vulns"],
+        ["8.8.8.8", "--vulnerabilities"],
     ],
 )
 def test_bad_flags_are_usage_errors(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
@@ -197,7 +197,9 @@ def test_targets_file_and_output_file(open_port: int, tmp_path: Path) -> None:
     assert (code, out) == (cli.EXIT_OK, "")
     document = json.loads(output.read_text(encoding="utf-8"))
     assert document["scanner"]["targets"] == 2
-    assert document["scanner"]["stages"] == {"identify": False, "checks": False, "dns": False}
+    assert document["scanner"]["stages"] == {
+        "identify": False, "checks": False, "dns": False, "vulns": False,
+    }  # fmt: skip
 
 
 def test_an_unwritable_output_is_a_runtime_failure(tmp_path: Path) -> None:
