@@ -99,7 +99,9 @@ class SubmissionView:
     content: ReportContent
     approved_by: str = ""
     audience: str = ""  # recipient code the view was cut for; "" for the reporter
-    withheld: tuple[str, ...] = ()  # sections left out of this view
+    # Sections this audience may not see: every section not granted to it (written or not,
+    # so the facts behind it are hidden too) and every TLP:RED section not naming it.
+    withheld: tuple[str, ...] = ()
 
 
 def view_for(view: SubmissionView, *, recipient: str, granted: frozenset[str]) -> SubmissionView:
@@ -123,6 +125,7 @@ def view_for(view: SubmissionView, *, recipient: str, granted: frozenset[str]) -
         section_tlp={s: t for s, t in content.section_tlp.items() if s in kept},
         red_recipients={},
     )
+    withheld += [s for s in SECTIONS if s not in granted and s not in content.sections]
     return replace(view, content=cut, audience=recipient, withheld=tuple(sorted(withheld)))
 
 
