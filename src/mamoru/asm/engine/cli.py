@@ -297,6 +297,8 @@ def _options(args: argparse.Namespace, stderr: Stream) -> ScanOptions:
 
 
 def _active_stages(options: ScanOptions, stages: Stages | None) -> Stages:
+    if not options.identify and not options.checks:
+        return Stages()  # a port scan alone: spare the import of the stages
     stages = stages if stages is not None else default_stages()
     return Stages(
         identify=stages.identify if options.identify else None,

@@ -20,13 +20,13 @@ import socket
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-import dns.asyncresolver
-import dns.exception
-import dns.resolver
-
 from mamoru.asm.engine.model import Target
+
+if TYPE_CHECKING:  # dnspython is imported when a name is resolved (start-up of IP-only scans)
+    import dns.asyncresolver
 
 __all__ = [
     "MAX_RANGE_ADDRESSES",
@@ -323,6 +323,9 @@ def _check_network(spec: TargetSpec, network: IPNetwork, allow_private: bool) ->
 
 
 def _make_resolver(resolver: str | None, timeout: float) -> dns.asyncresolver.Resolver:
+    import dns.asyncresolver
+    import dns.resolver
+
     if resolver is None:
         try:
             dns_resolver = dns.asyncresolver.Resolver()
@@ -340,6 +343,8 @@ def _make_resolver(resolver: str | None, timeout: float) -> dns.asyncresolver.Re
 
 
 async def _lookup(resolver: dns.asyncresolver.Resolver, name: str, rdtype: str) -> list[str]:
+    import dns.resolver
+
     try:
         answer = await resolver.resolve(name, rdtype, search=False)
     except (dns.resolver.NoAnswer, dns.resolver.NXDOMAIN):
@@ -348,6 +353,8 @@ async def _lookup(resolver: dns.asyncresolver.Resolver, name: str, rdtype: str) 
 
 
 async def _resolve(spec: TargetSpec, resolver: dns.asyncresolver.Resolver) -> tuple[str, ...]:
+    import dns.exception
+
     name = spec.hostname or ""
     try:
         answers = await asyncio.gather(
