@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from mamoru.accounts.models import User
 from mamoru.incidents.content import Contact, ReportContent, Tlp, to_dict
-from mamoru.incidents.routing import Category, PersonalData
+from mamoru.incidents.routing import Category, IncidentFacts, PersonalData
 from mamoru.incidents.routing.testing import make_facts
 from mamoru.orgs.models import Organisation
 from mamoru.orgs.principal import Principal
@@ -36,10 +36,12 @@ def content(
     sections: dict[str, str] | None = None,
     **fields: Any,
 ) -> ReportContent:
-    """A report content; ``people`` adds leaked personal data of that many people."""
+    """A report content; ``people`` adds leaked personal data of that many people, and
+    keywords naming a fact (``serious=True``) go to the facts, the others to the content."""
     aware = aware or timezone.now() - timedelta(hours=2)
     personal = None if people is None else PersonalData(kinds=("氏名", "住所"), people=people)
-    facts = make_facts(category=category, aware=aware, personal_data=personal)
+    fact_fields = {k: fields.pop(k) for k in list(fields) if k in IncidentFacts.__slots__}
+    facts = make_facts(category=category, aware=aware, personal_data=personal, **fact_fields)
     built = ReportContent(
         facts=facts,
         title=title,

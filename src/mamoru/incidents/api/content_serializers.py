@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from mamoru.incidents.content import Tlp
@@ -65,6 +66,15 @@ class ServiceSerializer(Serializer):
     )
 
 
+# The same choices as a service's ``segment``: described inline so that the schema has one
+# enum component for them (two field names for one choice set make a warning).
+@extend_schema_field(
+    {"type": "array", "items": {"type": "string", "enum": [s.value for s in Segment]}}
+)
+class SegmentListField(serializers.ListField):
+    pass
+
+
 def _flag(help_text: str) -> serializers.BooleanField:
     return serializers.BooleanField(required=False, default=False, help_text=help_text)
 
@@ -106,7 +116,7 @@ class FactsSerializer(Serializer):
         required=False, allow_null=True, help_text="原因がサイバー攻撃か（空欄なら種別から判断）"
     )
     services = ServiceSerializer(many=True, required=False, help_text="影響を受けた業務・サービス")
-    segments = serializers.ListField(
+    segments = SegmentListField(
         child=serializers.ChoiceField(choices=[(s.value, s.label) for s in Segment]),
         required=False,
         help_text="影響を受けたネットワーク区分",

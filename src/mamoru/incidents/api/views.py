@@ -203,6 +203,8 @@ class ReportDiffApi(APIView):
     )
     def get(self, request: Request, public_id: UUID) -> Response:
         principal = principal_of(request)
+        # The gate before the input: an outsider learns nothing, not even what is missing.
+        _found(lambda: selectors.report_visible(principal=principal, public_id=public_id))
         query = DiffIn(data=request.query_params)
         query.is_valid(raise_exception=True)
         changes = _found(

@@ -112,7 +112,8 @@ def test_recipients_are_notified_without_content_in_mail(
     assert len(to_tokyo) == 1
     assert to_tokyo[0].subject == "【mamoru】インシデント報告が届きました"
     assert "/incidents/inbox/" in to_tokyo[0].body
-    assert "不正アクセス" not in to_tokyo[0].body and "VPN" not in to_tokyo[0].body
+    assert "不正アクセス" not in to_tokyo[0].body
+    assert "VPN" not in to_tokyo[0].body
     assert Notification.objects.filter(user=cast.tokyo, kind="report_received").count() == 1
     assert not Notification.objects.filter(user=cast.hachioji).exists()
     assert not Notification.objects.filter(user=cast.osaka).exists()
@@ -126,7 +127,8 @@ def test_ppc_routing_needs_more_than_100_people(
     more = submitted(cast, ciso, django_capture_on_commit_callbacks, people=101)
     ppc = Delivery.objects.get(submission=more, recipient__code="PPC")
     assert ppc.rule_ids == ["appi-68-ppc"]
-    assert ppc.preliminary_timing == "promptly" and ppc.final_timing == "fixed"
+    assert ppc.preliminary_timing == "promptly"
+    assert ppc.final_timing == "fixed"
     assert "category" not in ppc.sections
     assert Notification.objects.filter(user=cast.ppc).count() == 1
 
@@ -153,9 +155,12 @@ def test_versions_phases_and_closing(
     assert (final.version, final.phase, report.status) == (3, "final", ReportStatus.CLOSED)
     # PPC received version 2 (300 people): it receives the final one too, though 0 people now.
     ppc = Delivery.objects.get(submission=final, recipient__code="PPC")
-    assert ppc.rule_ids == ["appi-68-ppc"] and ppc.next_due_at is None
+    assert ppc.rule_ids == ["appi-68-ppc"]
+    assert ppc.next_due_at is None
     with pytest.raises(ValidationError):
-        report_update_draft(report=report, principal=principal(cast.chiyoda), content=content_dict())
+        report_update_draft(
+            report=report, principal=principal(cast.chiyoda), content=content_dict()
+        )
     with pytest.raises(PermissionDenied):
         report_reopen(report=report, principal=principal(cast.chiyoda), reason="訂正")
     report_reopen(report=report, principal=principal(ciso), reason="被害の範囲が広がった")
@@ -166,7 +171,9 @@ def test_versions_phases_and_closing(
 def test_a_sibling_cannot_touch_the_report(cast: Cast, ciso: User) -> None:
     report = report_create(principal=principal(cast.chiyoda), content=content_dict())
     with pytest.raises(PermissionDenied):
-        report_update_draft(report=report, principal=principal(cast.hachioji), content=content_dict())
+        report_update_draft(
+            report=report, principal=principal(cast.hachioji), content=content_dict()
+        )
     with pytest.raises(PermissionDenied):
         report_request_approval(report=report, principal=principal(cast.tokyo))
 

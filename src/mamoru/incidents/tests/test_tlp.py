@@ -1,0 +1,90 @@
+"""TLP:RED: a section marked RED reaches only the recipients named for it — never another
+recipient's API view, diff, statistics or e-mail."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.core import mail
+
+from mamoru.accounts.models import User
+from mamoru.core.testing import Cast
+from mamoru.incidents.content import Tlp
+from mamoru.incidents.testing import ALL_SECTIONS_TEXT, content_dict
+from mamoru.incidents.tests.api_helpers import BASE, client_for, create, inbox, report_url, submit
+
+pytestmark = [pytest.mark.django_db, pytest.mark.urls("mamoru.incidents.tests.urls")]
+
+SECRET = "攻撃者のIPアドレスは203.0.113.7"
+
+
+def red_report(named: tuple[str, ...]) -> dict[str, Any]:
+    return content_dict(
+        people=200,
+        sections={**ALL_SECTIONS_TEXT, "cause": SECRET},
+        section_tlp={"cause": Tlp.RED, "personal_data": Tlp.RED},
+        red_recipients={"cause": named, "personal_data": named},
+    )
+
+
+@pytest.fixture
+def sent(cast: Cast, ciso: User, django_capture_on_commit_callbacks: Any) -> str:
+    public_id = create(client_for(cast.chiyoda), red_report(("PPC",)))
+    with django_capture_on_commit_callbacks(execute=True):
+        submit(client_for(ciso), public_id)
+    return public_id
+
+
+def detail(user: User) -> dict[str, Any]:
+    client = client_for(user)
+    item: dict[str, Any] = client.get(f"{BASE}/inbox/{inbox(client)[0]['id']}/").json()
+    return item
+
+
+def test_a_red_section_is_withheld_from_recipients_not_named(cast: Cast, sent: str) -> None:
+    tokyo = detail(cast.tokyo)
+    assert "cause" not in tokyo["content"]["sections"]
+    assert "cause" in tokyo["withheld"]
+    assert SECRET not in str(tokyo)
+    # The facts of a RED section go with it: 東京都 does not learn the number of people.
+    assert "personal_data" not in tokyo["content"]["facts"]
+    assert "red_recipients" not in tokyo["content"]
+
+
+def test_the_named_recipient_gets_the_red_section(cast: Cast, sent: str) -> None:
+    ppc = detail(cast.ppc)
+    assert ppc["content"]["sections"]["cause"] == SECRET
+    assert ppc["content"]["section_tlp"]["cause"] == "red"
+    assert ppc["content"]["facts"]["personal_data"]["people"] == 200
+
+
+def test_the_reporter_sees_everything(cast: Cast, sent: str) -> None:
+    report = client_for(cast.chiyoda).get(report_url(sent)).json()
+    assert report["submissions"][0]["content"]["sections"]["cause"] == SECRET
+
+
+def test_no_email_carries_a_red_section(cast: Cast, sent: str) -> None:
+    assert {m.to[0] for m in mail.outbox} == {cast.tokyo.email, cast.nation.email, cast.ppc.email}
+    for message in mail.outbox:
+        assert SECRET not in message.body
+        assert SECRET not in message.subject
+        assert "203.0.113.7" not in message.body
+
+
+def test_a_change_in_a_red_section_stays_out_of_the_diff(cast: Cast, ciso: User, sent: str) -> None:
+    changed = client_for(cast.chiyoda).get(report_url(sent)).json()["draft"]
+    changed["sections"]["cause"] = SECRET + "（追加調査で判明）"
+    client_for(cast.chiyoda).put(report_url(sent), changed, format="json")
+    submit(client_for(ciso), sent)
+    url = report_url(sent, "diff/?from_version=1&to_version=2")
+    assert all("cause" not in c["key"] for c in client_for(cast.tokyo).get(url).json())
+    ppc_keys = [c["key"] for c in client_for(cast.ppc).get(url).json()]
+    assert ppc_keys == ["sections.cause"]
+
+
+def test_an_email_only_says_that_something_arrived(cast: Cast, sent: str) -> None:
+    (to_ppc,) = [m for m in mail.outbox if m.to == [cast.ppc.email]]
+    assert "ログインして確認してください" in to_ppc.body
+    assert "千代田区" not in to_ppc.body  # not even who reported
+    assert "不正アクセス" not in to_ppc.body
