@@ -5,3 +5,7 @@ class IncidentsConfig(AppConfig):
     name = "mamoru.incidents"
     label = "incidents"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # Registers the incident items of the home page's "what needs attention".
+        from mamoru.incidents import attention  # noqa: F401
