@@ -2,6 +2,7 @@ from django.urls import include, path
 
 urlpatterns = [
     path("accounts/", include("mamoru.accounts.urls")),
+    path("api/v1/incidents/", include("mamoru.incidents.api.urls")),
     path("api/v1/", include("mamoru.api.urls")),
     path("audit/", include("mamoru.audit.urls")),
     path("", include("mamoru.web.urls")),
