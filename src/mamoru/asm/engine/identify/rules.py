@@ -24,6 +24,8 @@ from typing import Any
 import yaml
 
 RULES_DIR = Path(__file__).resolve().parents[2] / "rules"
+# libyaml's safe loader when present: ~600 rules load several times faster than in Python.
+_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 _ALLOWED_KEYS = frozenset(
     {"id", "pattern", "flags", "product", "vendor", "version", "cpe", "service", "extra", "note"}
@@ -131,7 +133,7 @@ def _compile(raw: Mapping[str, Any], source: str, where: str) -> Rule:
 def load_file(path: Path) -> tuple[str, list[Rule]]:
     """Load and validate one rule file; returns its source name and compiled rules."""
     try:
-        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+        doc = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER)  # noqa: S506 - safe
     except yaml.YAMLError as exc:
         raise RuleError(f"{path.name}: not valid YAML: {exc}") from exc
     if not isinstance(doc, dict) or "source" not in doc or not isinstance(doc.get("rules"), list):

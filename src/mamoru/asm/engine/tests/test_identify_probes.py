@@ -9,7 +9,7 @@ from collections.abc import Coroutine
 from typing import Any, TypeVar
 
 from mamoru.asm.engine.identify import identify
-from mamoru.asm.engine.identify.engine import plan
+from mamoru.asm.engine.identify.engine import Context, plan
 from mamoru.asm.engine.identify.testing import (
     Handler,
     HttpSite,
@@ -290,3 +290,58 @@ def test_port_hints_put_the_likely_probe_first_and_keep_the_fallbacks() -> None:
     assert plan(40000) == [
         ["banner", "tls", "http", "redis", "memcached", "dns", "postgresql", "rdp", "smb"]
     ]
+
+
+def dns_reply(query: bytes, text: bytes | None) -> bytes:
+    """Answer a framed DNS query: echo the question, add one CH TXT record if ``text``."""
+    message = query[2:]
+    qid, question = message[:2], message[12:]
+    answers = b""
+    if text is not None:
+        rdata = bytes((len(text),)) + text
+        answers = b"\xc0\x0c" + struct.pack("!HHIH", 16, 3, 0, len(rdata)) + rdata
+    flags = struct.pack("!H", 0x8400 if text is not None else 0x8405)
+    body = qid + flags + struct.pack("!HHHH", 1, 1 if text else 0, 0, 0) + question + answers
+    return struct.pack("!H", len(body)) + body
+
+
+def test_dns_over_tcp_names_the_server_from_version_bind() -> None:
+    async def handler(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        for _ in range(2):
+            size = struct.unpack("!H", await reader.readexactly(2))[0]
+            query = struct.pack("!H", size) + await reader.readexactly(size)
+            wants_version = b"\x07version\x04bind" in query
+            writer.write(dns_reply(query, b"NSD 4.6.1" if wants_version else None))
+            await writer.drain()
+
+    svc = identify_with(handler)
+    assert svc is not None
+    assert (svc.service, svc.product, svc.version) == ("domain", "NSD", "4.6.1")
+    assert svc.cpe == "cpe:2.3:a:nlnetlabs:nsd:4.6.1:*:*:*:*:*:*:*"
+    assert svc.extra["dns_version_bind"] == "NSD 4.6.1"
+
+
+def test_an_unhinted_port_is_identified_in_one_round_not_a_chain() -> None:
+    # memcached used to come fifth in the serial chain, after a banner wait.
+    started = time.monotonic()
+    svc = identify_with(replies({b"version": b"VERSION 1.6.21\r\n"}), timeout=2.0)
+    assert svc is not None
+    assert svc.service == "memcached"
+    assert time.monotonic() - started < 1.0
+
+
+def test_the_stagger_follows_the_measured_round_trip_within_bounds() -> None:
+    assert Context("127.0.0.1", 22, None, 5.0).stagger == 0.4  # 8 × the 50 ms default
+    assert Context("127.0.0.1", 22, None, 5.0, rtt_hint=0.001).stagger == 0.25
+    assert Context("127.0.0.1", 22, None, 5.0, rtt_hint=0.5).stagger == 1.0
+    assert Context("127.0.0.1", 22, None, 0.3, rtt_hint=0.5).stagger == 0.15
+
+
+def test_identify_accepts_an_rtt_hint() -> None:
+    async def go() -> Service | None:
+        async with serve(greeting(b"SSH-2.0-OpenSSH_9.6\r\n")) as port:
+            return await identify("127.0.0.1", port, timeout=1.0, rtt_hint=0.002)
+
+    svc = run(go())
+    assert svc is not None
+    assert svc.product == "OpenSSH"
