@@ -43,3 +43,41 @@ def _mounted() -> bool:
 
 
 DENIALS = ALL if _mounted() else []
+
+# --- the web pages (mounted at /incidents/); test_pages checks them against real objects --
+
+PAGE_DELIVERY = {"pk": "1"}
+PAGES = [
+    Denial("incidents:reports", refused=EVERYONE),
+    Denial("incidents:report_create", refused=EVERYONE),
+    Denial("incidents:report_create", method="post", refused=EVERYONE),
+    Denial("incidents:report", REPORT),
+    Denial("incidents:report_edit", REPORT),
+    Denial("incidents:report_edit", REPORT, method="post"),
+    Denial("incidents:report_request_approval", REPORT, method="post"),
+    Denial("incidents:report_approve", REPORT),
+    Denial("incidents:report_approve", REPORT, method="post"),
+    Denial("incidents:report_reopen", REPORT, method="post"),
+    Denial("incidents:report_message", {**REPORT, "code": "PPC"}, method="post"),
+    Denial("incidents:report_export", {**REPORT, "version": "1", "fmt": "csv"}),
+    Denial("incidents:inbox", refused=EVERYONE),
+    Denial("incidents:inbox_item", PAGE_DELIVERY),
+    Denial("incidents:inbox_acknowledge", PAGE_DELIVERY, method="post"),
+    Denial("incidents:inbox_message", PAGE_DELIVERY, method="post"),
+    Denial("incidents:inbox_export", {**PAGE_DELIVERY, "fmt": "csv"}),
+    Denial("incidents:statistics", refused=EVERYONE),
+    Denial("incidents:notifications", refused=EVERYONE),
+    Denial("incidents:notification_read", PAGE_DELIVERY, method="post"),
+]
+
+
+def _pages_mounted() -> bool:
+    try:
+        reverse("incidents:reports")
+    except NoReverseMatch:
+        return False
+    return True
+
+
+if _pages_mounted():
+    DENIALS = [*DENIALS, *PAGES]

@@ -1,0 +1,60 @@
+"""Statistics for the nation and the prefectures, and the in-app notifications."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from mamoru.incidents import selectors, services
+from mamoru.incidents.selectors.statistics import DIMENSIONS
+from mamoru.incidents.suppression import THRESHOLD
+from mamoru.incidents.ui.common import found, run
+from mamoru.orgs.principal import Principal
+from mamoru.web.ui.decorators import principal_required
+
+DIMENSION_LABELS = {
+    "category": "種別",
+    "phase": "報告の段階",
+    "severity": "深刻度",
+    "prefecture": "都道府県",
+    "month": "月（第一報の提出月）",
+}
+NOTIFICATIONS_SIZE = 100
+
+
+@principal_required
+def statistics(request: HttpRequest, principal: Principal) -> HttpResponse:
+    stats = selectors.incident_statistics(principal=principal)
+    tables = [(name, DIMENSION_LABELS[name], stats.tables[name]) for name in DIMENSIONS]
+    context = {"stats": stats, "tables": tables, "threshold": THRESHOLD}
+    return render(request, "incidents/statistics.html", context)
+
+
+@principal_required
+def notifications(request: HttpRequest, principal: Principal) -> HttpResponse:
+    rows = list(selectors.notifications_of(principal=principal)[:NOTIFICATIONS_SIZE])
+    context = {"rows": rows, "unread": sum(1 for n in rows if n.read_at is None)}
+    return render(request, "incidents/notifications.html", context)
+
+
+@principal_required
+@require_POST
+def notification_read(request: HttpRequest, principal: Principal, pk: int) -> HttpResponse:
+    notification = found(lambda: selectors.notification_get(principal=principal, pk=pk))
+    _result, errors = run(
+        lambda: services.notification_mark_read(notification=notification, principal=principal)
+    )
+    for error in errors:
+        messages.error(request, error)
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(target)
+    if not errors:
+        messages.success(request, _("既読にしました。"))
+    return redirect("incidents:notifications")

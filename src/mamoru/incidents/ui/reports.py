@@ -1,0 +1,311 @@
+"""The reporter's pages: own reports, the form, the request for approval, the CISO's
+approval and submission, and a report's detail with its recipients and threads."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from mamoru.core.jpcalendar import to_jst
+from mamoru.incidents import selectors, services
+from mamoru.incidents.content import Phase
+from mamoru.incidents.models import IncidentReport, ReportStatus
+from mamoru.incidents.records import NotALocalGovernmentError, reporter_context, submission_view
+from mamoru.incidents.routing.codes import NATIONAL_BODIES
+from mamoru.incidents.ui import present
+from mamoru.incidents.ui.common import EXPORT_LABELS, download, error_summary, found, refused, run
+from mamoru.incidents.ui.forms import (
+    MessageForm,
+    ReopenForm,
+    ReportForm,
+    SubmitForm,
+    initial_from_content,
+    red_recipient_choices,
+    service_choices,
+)
+from mamoru.orgs.principal import Principal
+from mamoru.orgs.roles import Permission
+from mamoru.web.ui.decorators import principal_required
+
+PAGE_SIZE = 50
+SOON = timedelta(days=2)
+
+
+def _own(principal: Principal, public_id: str) -> IncidentReport:
+    return found(lambda: selectors.report_get(principal=principal, public_id=public_id))
+
+
+def _detail(report: IncidentReport) -> HttpResponse:
+    return redirect("incidents:report", public_id=report.public_id)
+
+
+@principal_required
+def report_list(request: HttpRequest, principal: Principal) -> HttpResponse:
+    reports = list(selectors.reports_own(principal=principal)[:PAGE_SIZE])
+    soon = timezone.now() + SOON
+    rows = [
+        (
+            report,
+            present.delivery_rows(
+                selectors.report_deliveries(principal=principal, report=report), soon=soon
+            ),
+        )
+        for report in reports
+    ]
+    context = {
+        "rows": rows,
+        "can_create": principal.can(Permission.DATA_EDIT) and _is_local_government(principal),
+    }
+    return render(request, "incidents/report_list.html", context)
+
+
+def _is_local_government(principal: Principal) -> bool:
+    try:
+        reporter_context(principal.organisation)
+    except NotALocalGovernmentError:
+        return False
+    return True
+
+
+def _form(principal: Principal, report: IncidentReport | None, **kwargs: Any) -> ReportForm:
+    reporter = reporter_context(principal.organisation)
+    prefecture = None
+    if reporter.prefecture_lg_code != reporter.lg_code:
+        prefecture = (reporter.prefecture_lg_code, reporter.prefecture_name)
+    created = to_jst(report.created_at).date() if report else timezone.localdate()
+    return ReportForm(
+        services=service_choices(created),
+        red_recipients=red_recipient_choices(prefecture),
+        **kwargs,
+    )
+
+
+def _save(
+    request: HttpRequest, principal: Principal, form: ReportForm, report: IncidentReport | None
+) -> IncidentReport | None:
+    content = form.content()
+    if report is None:
+        saved, errors = run(lambda: services.report_create(principal=principal, content=content))
+    else:
+        saved, errors = run(
+            lambda: services.report_update_draft(
+                report=report, principal=principal, content=content
+            )
+        )
+    if saved is None:
+        form.add_error(None, "\n".join(errors))
+        return None
+    messages.success(request, _("下書きを保存しました。"))
+    if request.POST.get("action") == "request":
+        _result, errors = run(
+            lambda: services.report_request_approval(report=saved, principal=principal)
+        )
+        for error in errors:
+            messages.error(request, error)
+        if not errors:
+            messages.success(request, _("CISOに承認を依頼しました。"))
+    return saved
+
+
+def _form_page(
+    request: HttpRequest, principal: Principal, report: IncidentReport | None
+) -> HttpResponse:
+    if not principal.can(Permission.DATA_EDIT) or not _is_local_government(principal):
+        return refused(request, _("この団体では報告を作成・編集する権限がありません。"))
+    if report is not None and report.status == ReportStatus.CLOSED:
+        messages.error(request, _("確報を提出済みの報告です。変更するには報告を再開してください。"))
+        return _detail(report)
+    if request.method == "POST":
+        form = _form(principal, report, data=request.POST)
+        if form.is_valid():
+            saved = _save(request, principal, form, report)
+            if saved is not None:
+                return _detail(saved)
+    else:
+        initial = initial_from_content(report.draft) if report else {}
+        form = _form(principal, report, initial=initial)
+    context = {"form": form, "report": report, "errors": error_summary(form)}
+    status = 400 if form.is_bound and form.errors else 200
+    return render(request, "incidents/report_form.html", context, status=status)
+
+
+@principal_required
+@require_http_methods(["GET", "POST"])
+def report_create(request: HttpRequest, principal: Principal) -> HttpResponse:
+    return _form_page(request, principal, None)
+
+
+@principal_required
+@require_http_methods(["GET", "POST"])
+def report_edit(request: HttpRequest, principal: Principal, public_id: str) -> HttpResponse:
+    return _form_page(request, principal, _own(principal, public_id))
+
+
+def _threads(principal: Principal, report: IncidentReport, codes: list[str]) -> list[Any]:
+    return [
+        (
+            code,
+            list(
+                selectors.thread_messages(
+                    principal=principal, public_id=report.public_id, recipient_code=code
+                )
+            ),
+        )
+        for code in codes
+    ]
+
+
+@principal_required
+def report_detail(request: HttpRequest, principal: Principal, public_id: str) -> HttpResponse:
+    report = _own(principal, public_id)
+    submissions = list(selectors.submissions_of(principal=principal, report=report))
+    deliveries = present.delivery_rows(
+        selectors.report_deliveries(principal=principal, report=report),
+        soon=timezone.now() + SOON,
+    )
+    content = present.draft_content(report)
+    names = {d.delivery.recipient.code: d.delivery.recipient.name for d in deliveries}
+    open_report = report.status in (ReportStatus.DRAFT, ReportStatus.AWAITING_APPROVAL)
+    context = {
+        "report": report,
+        "content": content,
+        "facts": present.fact_rows(report.draft.get("facts", {})) if content else [],
+        "sections": present.section_rows(content) if content else [],
+        "red": present.red_names(content, {**NATIONAL_BODIES, **names}) if content else [],
+        "submissions": submissions,
+        "deliveries": deliveries,
+        "threads": [
+            (names[code], code, thread)
+            for code, thread in _threads(principal, report, sorted(names))
+        ],
+        "preview": present.routing_preview(
+            report, first_submitted=submissions[0].submitted_at if submissions else None
+        )
+        if open_report
+        else None,
+        "can_edit": principal.can(Permission.DATA_EDIT) and report.status != ReportStatus.CLOSED,
+        "can_request": principal.can(Permission.DATA_EDIT) and report.status == ReportStatus.DRAFT,
+        "can_approve": principal.can(Permission.REPORTS_APPROVE)
+        and report.status != ReportStatus.CLOSED,
+        "can_reopen": principal.can(Permission.REPORTS_APPROVE)
+        and report.status == ReportStatus.CLOSED,
+        "message_form": MessageForm(),
+        "reopen_form": ReopenForm(),
+        "formats": EXPORT_LABELS,
+    }
+    return render(request, "incidents/report_detail.html", context)
+
+
+@principal_required
+@require_POST
+def report_request_approval(
+    request: HttpRequest, principal: Principal, public_id: str
+) -> HttpResponse:
+    report = _own(principal, public_id)
+    _result, errors = run(
+        lambda: services.report_request_approval(report=report, principal=principal)
+    )
+    for error in errors:
+        messages.error(request, error)
+    if not errors:
+        messages.success(request, _("CISOに承認を依頼しました。"))
+    return _detail(report)
+
+
+@principal_required
+@require_http_methods(["GET", "POST"])
+def report_approve(request: HttpRequest, principal: Principal, public_id: str) -> HttpResponse:
+    report = _own(principal, public_id)
+    if not principal.can(Permission.REPORTS_APPROVE):
+        return refused(request, _("報告を承認できるのはCISO（又は委任を受けた人）だけです。"))
+    submissions = list(selectors.submissions_of(principal=principal, report=report))
+    form = SubmitForm(request.POST or None, first=not submissions)
+    errors: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        final = bool(form.cleaned_data["final"])
+        submission, errors = run(
+            lambda: services.report_approve_and_submit(
+                report=report, principal=principal, final=final
+            )
+        )
+        if submission is not None:
+            messages.success(
+                request,
+                _("第%(version)d版（%(phase)s）を提出しました。")
+                % {"version": submission.version, "phase": Phase(submission.phase).label},
+            )
+            return _detail(report)
+    content = present.draft_content(report)
+    context = {
+        "report": report,
+        "form": form,
+        "errors": error_summary(form) + [("", "", e) for e in errors],
+        "facts": present.fact_rows(report.draft.get("facts", {})) if content else [],
+        "sections": present.section_rows(content) if content else [],
+        "red": present.red_names(content, NATIONAL_BODIES) if content else [],
+        "preview": present.routing_preview(
+            report, first_submitted=submissions[0].submitted_at if submissions else None
+        ),
+        "submissions": submissions,
+    }
+    return render(request, "incidents/report_approve.html", context, status=400 if errors else 200)
+
+
+@principal_required
+@require_POST
+def report_reopen(request: HttpRequest, principal: Principal, public_id: str) -> HttpResponse:
+    report = _own(principal, public_id)
+    form = ReopenForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    _result, errors = run(
+        lambda: services.report_reopen(report=report, principal=principal, reason=reason)
+    )
+    for error in errors:
+        messages.error(request, error)
+    if not errors:
+        messages.success(
+            request, _("報告を再開しました。内容を直して、続報又は確報を提出してください。")
+        )
+    return _detail(report)
+
+
+@principal_required
+@require_POST
+def report_message(
+    request: HttpRequest, principal: Principal, public_id: str, code: str
+) -> HttpResponse:
+    report = _own(principal, public_id)
+    recipient = found(
+        lambda: selectors.thread_recipient(principal=principal, report=report, recipient_code=code)
+    )
+    form = MessageForm(request.POST)
+    body = form.cleaned_data["body"] if form.is_valid() else ""
+    _result, errors = run(
+        lambda: services.message_post(
+            report=report, recipient=recipient, principal=principal, body=body
+        )
+    )
+    for error in errors:
+        messages.error(request, error)
+    if not errors:
+        messages.success(request, _("%(name)sに連絡を送りました。") % {"name": recipient.name})
+    return redirect(reverse("incidents:report", args=[report.public_id]) + f"#thread-{code}")
+
+
+@principal_required
+def report_export(
+    request: HttpRequest, principal: Principal, public_id: str, version: int, fmt: str
+) -> HttpResponse:
+    report = _own(principal, public_id)
+    submission = found(
+        lambda: selectors.submissions_of(principal=principal, report=report).get(version=version)
+    )
+    return download(request, fmt, [submission_view(submission)], f"incident-{public_id}-v{version}")
