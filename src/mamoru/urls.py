@@ -5,6 +5,7 @@ urlpatterns = [
     path("api/v1/incidents/", include("mamoru.incidents.api.urls")),
     path("api/v1/", include("mamoru.api.urls")),
     path("audit/", include("mamoru.audit.urls")),
+    path("incidents/", include("mamoru.incidents.ui.urls")),
     path("", include("mamoru.web.urls")),
 ]
 

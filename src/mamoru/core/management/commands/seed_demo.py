@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from mamoru.incidents.demo import seed_demo_incident
 from mamoru.orgs.roles import Role
 from mamoru.orgs.selectors import organisation_by_code
 from mamoru.orgs.services import membership_add
@@ -40,6 +41,8 @@ class Command(BaseCommand):
                     user.set_password(DEMO_PASSWORD)
                     user.save()
                 membership_add(user=user, organisation=organisation_by_code(code=code), role=role)
+            # One submitted report from 千代田区, in the inboxes of 東京都, 総務省 and PPC.
+            seed_demo_incident()
         self.stdout.write(f"デモ用ログイン（パスワードは共通: {DEMO_PASSWORD}）:")
         for username, _, _, label in DEMO_PEOPLE:
             self.stdout.write(f"  {username:<14} {label}")
