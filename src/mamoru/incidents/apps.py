@@ -8,4 +8,4 @@ class IncidentsConfig(AppConfig):
 
     def ready(self) -> None:
         # Registers the incident items of the home page's "what needs attention".
-        from mamoru.incidents import attention  # noqa: F401
+        from mamoru.incidents.ui import attention  # noqa: F401

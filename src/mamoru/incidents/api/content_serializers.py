@@ -7,12 +7,19 @@ recipient every field may be absent (its view keeps only what it may see).
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from mamoru.incidents.api.strict import (
+    StrictBooleanField,
+    StrictCharField,
+    StrictIntegerField,
+)
 from mamoru.incidents.content import Tlp
 from mamoru.incidents.routing import Category, Segment, Severity
 from mamoru.incidents.routing.codes import NATIONAL_BODIES, SECTIONS
@@ -41,10 +48,12 @@ class TimelineSerializer(Serializer):
 
 
 class ServiceSerializer(Serializer):
-    kind = serializers.CharField(
-        max_length=60, help_text="業務の種類（例: national_health_insurance, water_supply, school）"
+    kind = StrictCharField(
+        min_length=1,
+        max_length=60,
+        help_text="業務の種類（例: national_health_insurance, water_supply, school）",
     )
-    name = serializers.CharField(
+    name = StrictCharField(
         max_length=100, required=False, allow_blank=True, help_text="業務・サービスの名称"
     )
     ministry = serializers.ChoiceField(
@@ -53,7 +62,7 @@ class ServiceSerializer(Serializer):
         allow_null=True,
         help_text="所管省庁（空欄なら業務の種類から判断）",
     )
-    critical_infrastructure = serializers.BooleanField(
+    critical_infrastructure = StrictBooleanField(
         required=False,
         allow_null=True,
         help_text="重要インフラ分野の業務か（空欄なら業務の種類から判断）",
@@ -76,16 +85,16 @@ class SegmentListField(serializers.ListField):
 
 
 def _flag(help_text: str) -> serializers.BooleanField:
-    return serializers.BooleanField(required=False, default=False, help_text=help_text)
+    return StrictBooleanField(required=False, default=False, help_text=help_text)
 
 
 class PersonalDataSerializer(Serializer):
     kinds = serializers.ListField(
-        child=serializers.CharField(max_length=50),
+        child=StrictCharField(min_length=1, max_length=50),
         required=False,
         help_text="個人情報の項目（例: 氏名、住所、生年月日）",
     )
-    people = serializers.IntegerField(
+    people = StrictIntegerField(
         min_value=0,
         required=False,
         allow_null=True,
@@ -112,7 +121,7 @@ class FactsSerializer(Serializer):
         help_text="深刻度（低・中・高・緊急）",
     )
     serious = _flag("重大インシデントにあたる（住民サービスの停止、大規模な漏えいなど）")
-    cyber_attack = serializers.BooleanField(
+    cyber_attack = StrictBooleanField(
         required=False, allow_null=True, help_text="原因がサイバー攻撃か（空欄なら種別から判断）"
     )
     services = ServiceSerializer(many=True, required=False, help_text="影響を受けた業務・サービス")
@@ -130,33 +139,59 @@ class FactsSerializer(Serializer):
 
 
 class ContactSerializer(Serializer):
-    name = serializers.CharField(max_length=100, help_text="担当者の氏名・所属")
-    department = serializers.CharField(max_length=100, required=False, allow_blank=True)
-    phone = serializers.CharField(max_length=40, required=False, allow_blank=True)
+    name = StrictCharField(min_length=1, max_length=100, help_text="担当者の氏名・所属")
+    department = StrictCharField(max_length=100, required=False, allow_blank=True)
+    phone = StrictCharField(max_length=40, required=False, allow_blank=True)
     email = serializers.EmailField(required=False, allow_blank=True)
+
+
+@extend_schema_field(
+    {"type": "string", "pattern": "^(" + "|".join(re.escape(t.value) for t in Tlp) + ")$"}
+)
+class SectionTlpField(serializers.ChoiceField):
+    """One section's TLP, described by a pattern: an enum would become one component per
+    section name, colliding with the report's ``tlp`` and with the facts' ``category``."""
+
+
+def _per_section(name: str, make: Callable[[str], serializers.Field[Any, Any, Any, Any]]) -> type:
+    """A serializer with one optional field per report section (unknown keys are ignored,
+    as DRF does for any object, and the schema lists every section)."""
+    return type(name, (Serializer,), {key: make(label) for key, label in SECTIONS.items()})
+
+
+SectionsSerializer = _per_section(
+    "SectionsSerializer",
+    lambda label: StrictCharField(
+        required=False, allow_blank=True, max_length=20000, help_text=label
+    ),
+)
+SectionTlpSerializer = _per_section(
+    "SectionTlpSerializer",
+    lambda label: SectionTlpField(choices=_TLP_CHOICES, required=False, help_text=label),
+)
+RedRecipientsSerializer = _per_section(
+    "RedRecipientsSerializer",
+    lambda label: serializers.ListField(
+        child=StrictCharField(min_length=1, max_length=16), required=False, help_text=label
+    ),
+)
 
 
 class ContentSerializer(Serializer):
     facts = FactsSerializer(help_text="宛先と期限を決める事実")
-    title = serializers.CharField(
-        max_length=200, help_text="件名（例: 住民情報システムへの不正アクセス）"
+    title = StrictCharField(
+        min_length=1, max_length=200, help_text="件名（例: 住民情報システムへの不正アクセス）"
     )
-    sections = serializers.DictField(
-        child=serializers.CharField(allow_blank=True, max_length=20000),
-        required=False,
-        help_text=f"項目ごとの本文。{_SECTION_HELP}",
-    )
+    sections = SectionsSerializer(required=False, help_text="項目ごとの本文")
     contact = ContactSerializer(required=False, allow_null=True, help_text="連絡先")
     tlp = serializers.ChoiceField(
         choices=_TLP_CHOICES, default=Tlp.AMBER.value, help_text="報告全体の共有範囲（TLP 2.0）"
     )
-    section_tlp = serializers.DictField(
-        child=serializers.ChoiceField(choices=_TLP_CHOICES),
+    section_tlp = SectionTlpSerializer(
         required=False,
         help_text="項目ごとの共有範囲。TLP:RED の項目は red_recipients に挙げた宛先だけに送られます",
     )
-    red_recipients = serializers.DictField(
-        child=serializers.ListField(child=serializers.CharField(max_length=16)),
+    red_recipients = RedRecipientsSerializer(
         required=False,
         help_text="TLP:RED の項目ごとに、それを受け取る宛先の団体コード（例: PPC）",
     )

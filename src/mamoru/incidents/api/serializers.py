@@ -6,6 +6,7 @@ from typing import Any
 
 from rest_framework import serializers
 
+from mamoru.incidents.api.strict import StrictBooleanField, StrictCharField
 from mamoru.incidents.models import PhaseChoice, ReportStatus, TimingChoice
 
 Serializer = serializers.Serializer[Any]
@@ -17,13 +18,15 @@ class OrganisationRefOut(Serializer):
 
 
 class SubmitIn(Serializer):
-    final = serializers.BooleanField(
+    final = StrictBooleanField(
         default=False, help_text="確報として提出する（提出後、報告は完了になります）"
     )
 
 
 class ReopenIn(Serializer):
-    reason = serializers.CharField(max_length=500, help_text="再開する理由（監査ログに残ります）")
+    reason = StrictCharField(
+        min_length=1, max_length=500, help_text="再開する理由（監査ログに残ります）"
+    )
 
 
 class DiffIn(Serializer):
@@ -32,13 +35,17 @@ class DiffIn(Serializer):
 
 
 class InboxFilterIn(Serializer):
-    unacknowledged = serializers.BooleanField(
-        required=False, default=False, help_text="受領確認していないものだけ"
+    # "true"/"false" exactly: a boolean field would also take "yes", "on", "1"…
+    unacknowledged = serializers.ChoiceField(
+        choices=["true", "false"],
+        required=False,
+        default="false",
+        help_text="受領確認していないものだけ",
     )
 
 
 class MessageIn(Serializer):
-    body = serializers.CharField(max_length=5000, help_text="本文（質問・回答など）")
+    body = StrictCharField(min_length=1, max_length=5000, help_text="本文（質問・回答など）")
 
 
 class DueOut(Serializer):

@@ -14,14 +14,20 @@ from uuid import UUID
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
-from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import status
-from rest_framework.exceptions import ValidationError
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+)
+from rest_framework import serializers, status
+from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from mamoru.api.principal import HasPrincipal, principal_of
+from mamoru.api.schema import ErrorOut, ValidationErrorOut
 from mamoru.incidents import selectors, services
 from mamoru.incidents.api import present
 from mamoru.incidents.api.content_serializers import ContentSerializer, content_input
@@ -42,6 +48,7 @@ from mamoru.incidents.api.serializers import (
     SubmissionOut,
     SubmitIn,
 )
+from mamoru.incidents.errors import ContentInvalidError, ReportStateError
 from mamoru.incidents.models import IncidentReport
 from mamoru.orgs.principal import Principal
 
@@ -60,13 +67,51 @@ def _found(lookup: Callable[[], T]) -> T:
         raise Http404 from exc
 
 
+class Conflict(APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = "この報告の状態ではこの操作はできません"
+
+
+class Unprocessable(APIException):
+    status_code = status.HTTP_422_UNPROCESSABLE_ENTITY
+    default_detail = "報告の内容に矛盾があります"
+
+
 def _service(call: Callable[[], T]) -> T:
-    """Run a service; its Japanese ``ValidationError`` becomes a 400 with the same keys."""
+    """Run a service; its Japanese ``ValidationError`` keeps its keys: 409 for a wrong state
+    of the report, 422 for content the records refuse, 400 otherwise."""
     try:
         return call()
     except DjangoValidationError as exc:
         detail: Any = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
+        if isinstance(exc, ReportStateError):
+            raise Conflict({"detail": " ".join(exc.messages)}) from exc
+        if isinstance(exc, ContentInvalidError):
+            raise Unprocessable(detail) from exc
         raise ValidationError(detail) from exc
+
+
+@extend_schema_field(
+    {"oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]}
+)
+class _Detail(serializers.JSONField):
+    pass
+
+
+class BadRequestOut(serializers.Serializer[object]):
+    """Field names mapped to lists of messages; ``detail`` is a text when the body itself
+    could not be read (e.g. not JSON)."""
+
+    detail = _Detail(required=False)
+
+
+BAD_REQUEST = {400: OpenApiResponse(BadRequestOut, description="入力に誤りがあります")}
+STATE = {409: OpenApiResponse(ErrorOut, description="報告の状態ではこの操作はできません")}
+CONTENT = {
+    422: OpenApiResponse(
+        ValidationErrorOut, description="内容に矛盾があります（例: 発生日時が認知日時より後）"
+    )
+}
 
 
 def _own(principal: Principal, public_id: UUID) -> IncidentReport:
@@ -94,7 +139,9 @@ class ReportListApi(APIView):
         )
 
     @extend_schema(
-        request=ContentSerializer, responses={201: ReportOut}, summary="報告の下書きを作成"
+        request=ContentSerializer,
+        responses={201: ReportOut, **BAD_REQUEST, **CONTENT},
+        summary="報告の下書きを作成",
     )
     def post(self, request: Request) -> Response:
         principal = principal_of(request)
@@ -121,7 +168,7 @@ class ReportDetailApi(APIView):
     @extend_schema(
         parameters=[PUBLIC_ID],
         request=ContentSerializer,
-        responses=ReportOut,
+        responses={200: ReportOut, **BAD_REQUEST, **STATE, **CONTENT},
         summary="下書きを更新",
     )
     def put(self, request: Request, public_id: UUID) -> Response:
@@ -140,7 +187,12 @@ class ReportDetailApi(APIView):
 class ReportRequestApprovalApi(APIView):
     permission_classes = [HasPrincipal]
 
-    @extend_schema(parameters=[PUBLIC_ID], request=None, responses=ReportOut, summary="承認を依頼")
+    @extend_schema(
+        parameters=[PUBLIC_ID],
+        request=None,
+        responses={200: ReportOut, **STATE},
+        summary="承認を依頼",
+    )
     def post(self, request: Request, public_id: UUID) -> Response:
         principal = principal_of(request)
         report = _own(principal, public_id)
@@ -156,7 +208,7 @@ class ReportSubmitApi(APIView):
     @extend_schema(
         parameters=[PUBLIC_ID],
         request=SubmitIn,
-        responses={201: SubmissionOut},
+        responses={201: SubmissionOut, **BAD_REQUEST, **STATE, **CONTENT},
         summary="承認して提出（CISO又は委任を受けた者）",
     )
     def post(self, request: Request, public_id: UUID) -> Response:
@@ -178,7 +230,10 @@ class ReportReopenApi(APIView):
     permission_classes = [HasPrincipal]
 
     @extend_schema(
-        parameters=[PUBLIC_ID], request=ReopenIn, responses=ReportOut, summary="完了した報告を再開"
+        parameters=[PUBLIC_ID],
+        request=ReopenIn,
+        responses={200: ReportOut, **BAD_REQUEST, **STATE},
+        summary="完了した報告を再開",
     )
     def post(self, request: Request, public_id: UUID) -> Response:
         principal = principal_of(request)
@@ -240,7 +295,7 @@ class ThreadApi(APIView):
     @extend_schema(
         parameters=[PUBLIC_ID, RECIPIENT],
         request=MessageIn,
-        responses={201: MessageOut},
+        responses={201: MessageOut, **BAD_REQUEST},
         summary="連絡を送る",
     )
     def post(self, request: Request, public_id: UUID, code: str) -> Response:
@@ -275,7 +330,7 @@ class InboxListApi(APIView):
         query = InboxFilterIn(data=request.query_params)
         query.is_valid(raise_exception=True)
         deliveries = selectors.inbox(
-            principal=principal, unacknowledged=query.validated_data["unacknowledged"]
+            principal=principal, unacknowledged=query.validated_data["unacknowledged"] == "true"
         )
         items = selectors.inbox_items(principal=principal, deliveries=list(deliveries[:500]))
         return Response(InboxItemOut([present.inbox_item_out(i) for i in items], many=True).data)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from mamoru.audit.services import audit_record
 from mamoru.core.jpcalendar import to_jst
 from mamoru.incidents.content import ContentError, Phase, ReportContent, from_dict
+from mamoru.incidents.errors import ContentInvalidError, ReportStateError
 from mamoru.incidents.models import IncidentReport, NotificationKind, ReportStatus, Submission
 from mamoru.incidents.records import (
     NotALocalGovernmentError,
@@ -44,13 +45,13 @@ def content_validate(data: Mapping[str, Any]) -> ReportContent:
     try:
         return from_dict(data)
     except ContentError as exc:
-        raise ValidationError({exc.path or "content": [exc.message]}) from exc
+        raise ContentInvalidError({exc.path or "content": [exc.message]}) from exc
     except ValueError as exc:
         text = next(
             (ja for en, ja in _FACT_MESSAGES.items() if en in str(exc)),
             _("報告の内容に誤りがあります。"),
         )
-        raise ValidationError({"content": [text]}) from exc
+        raise ContentInvalidError({"content": [text]}) from exc
 
 
 def _require(principal: Principal, report: IncidentReport, permission: Permission) -> None:
@@ -104,7 +105,7 @@ def report_update_draft(
     _require(principal, report, Permission.DATA_EDIT)
     report = _locked(report)
     if report.status == ReportStatus.CLOSED:
-        raise ValidationError(_("確報を提出済みの報告です。変更するには報告を再開してください。"))
+        raise ReportStateError(_("確報を提出済みの報告です。変更するには報告を再開してください。"))
     parsed = content_validate(content)
     report.draft = stored_form(parsed)
     report.title = parsed.title[:200]
@@ -121,7 +122,7 @@ def report_request_approval(*, report: IncidentReport, principal: Principal) -> 
     _require(principal, report, Permission.DATA_EDIT)
     report = _locked(report)
     if report.status != ReportStatus.DRAFT:
-        raise ValidationError(_("下書きの報告だけ承認を依頼できます。"))
+        raise ReportStateError(_("下書きの報告だけ承認を依頼できます。"))
     report.status = ReportStatus.AWAITING_APPROVAL
     report.approval_requested_by = principal.user
     report.approval_requested_at = timezone.now()
@@ -165,9 +166,9 @@ def report_approve_and_submit(
     _require(principal, report, Permission.REPORTS_APPROVE)
     report = _locked(report)
     if report.status == ReportStatus.CLOSED:
-        raise ValidationError(_("確報を提出済みの報告です。再開してから提出してください。"))
+        raise ReportStateError(_("確報を提出済みの報告です。再開してから提出してください。"))
     if report.status == ReportStatus.SUBMITTED and not final:  # unchanged content may be final
-        raise ValidationError(_("前回の提出から内容が変わっていません。"))
+        raise ReportStateError(_("前回の提出から内容が変わっていません。"))
     previous = list(Submission.objects.filter(report=report).order_by("version"))
     now = timezone.now()
     first_at = previous[0].submitted_at if previous else now
@@ -175,7 +176,7 @@ def report_approve_and_submit(
     try:
         ruleset = ruleset_for(to_jst(report.created_at).date())
     except NoRuleSetError as exc:
-        raise ValidationError(_("報告の作成日に施行されていた宛先ルールがありません。")) from exc
+        raise ReportStateError(_("報告の作成日に施行されていた宛先ルールがありません。")) from exc
     reporter = reporter_context(report.organisation)
     routed = route(content.facts, reporter=reporter, ruleset=ruleset)
     stored = stored_form(content)
@@ -221,7 +222,7 @@ def report_reopen(*, report: IncidentReport, principal: Principal, reason: str) 
     _require(principal, report, Permission.REPORTS_APPROVE)
     report = _locked(report)
     if report.status != ReportStatus.CLOSED:
-        raise ValidationError(_("確報を提出済みの報告だけ再開できます。"))
+        raise ReportStateError(_("確報を提出済みの報告だけ再開できます。"))
     if not reason.strip():
         raise ValidationError({"reason": [_("再開する理由を入力してください。")]})
     report.status = ReportStatus.DRAFT

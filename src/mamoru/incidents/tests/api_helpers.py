@@ -14,6 +14,7 @@ BASE = "/api/v1/incidents"
 
 def client_for(user: User) -> APIClient:
     client = APIClient()
+    client.default_format = "json"  # the API accepts JSON bodies only
     login_verified(client, user)
     return client
 

@@ -93,15 +93,33 @@ def test_from_draft_to_final(
     assert [r["public_id"] for r in listed] == [public_id]
 
 
-def test_invalid_drafts_get_japanese_400s(cast: Cast) -> None:
+def test_invalid_drafts_are_refused_in_japanese(cast: Cast) -> None:
     client = client_for(cast.chiyoda)
     data = content_dict()
     data["facts"]["timeline"]["started"] = "2099-01-01T00:00:00+09:00"
     response = client.post(f"{BASE}/reports/", data, format="json")
-    assert response.status_code == 400
+    assert response.status_code == 422  # well-formed, but started after it was noticed
     assert "発生日時" in str(response.json())
     del data["facts"]["category"]
-    assert "category" in client.post(f"{BASE}/reports/", data, format="json").json()["facts"]
+    missing = client.post(f"{BASE}/reports/", data, format="json")
+    assert missing.status_code == 400
+    assert "category" in missing.json()["facts"]
+    data = content_dict()
+    data["title"] = 7
+    assert client.post(f"{BASE}/reports/", data, format="json").status_code == 400
+
+
+def test_a_closed_report_is_a_conflict(cast: Cast, ciso: User) -> None:
+    public_id = create(client_for(cast.chiyoda), content_dict())
+    submit(client_for(ciso), public_id, final=True)
+    response = client_for(cast.chiyoda).put(report_url(public_id), content_dict(), format="json")
+    assert response.status_code == 409
+    assert "再開" in response.json()["detail"]
+    again = client_for(ciso).post(report_url(public_id, "reopen/"), {"reason": "訂正"})
+    assert again.json()["status"] == "draft"
+    assert (
+        client_for(ciso).post(report_url(public_id, "reopen/"), {"reason": "x"}).status_code == 409
+    )
 
 
 def test_the_client_cannot_set_the_approval_time(cast: Cast, ciso: User) -> None:
