@@ -260,7 +260,7 @@ class ReportDiffApi(APIView):
         principal = principal_of(request)
         # The gate before the input: an outsider learns nothing, not even what is missing.
         _found(lambda: selectors.report_visible(principal=principal, public_id=public_id))
-        query = DiffIn(data=request.query_params)
+        query = DiffIn(data=request.query_params.dict())  # not QueryDict: "" is not "absent"
         query.is_valid(raise_exception=True)
         changes = _found(
             lambda: selectors.submission_diff(
@@ -327,7 +327,7 @@ class InboxListApi(APIView):
     )
     def get(self, request: Request) -> Response:
         principal = principal_of(request)
-        query = InboxFilterIn(data=request.query_params)
+        query = InboxFilterIn(data=request.query_params.dict())  # not QueryDict: "" is not "absent"
         query.is_valid(raise_exception=True)
         deliveries = selectors.inbox(
             principal=principal, unacknowledged=query.validated_data["unacknowledged"] == "true"

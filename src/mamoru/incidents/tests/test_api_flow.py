@@ -143,3 +143,32 @@ def test_notifications_are_personal(
     url = f"{BASE}/notifications/{mine[0]['id']}/read/"
     assert client_for(cast.osaka).post(url).status_code == 404
     assert client_for(cast.tokyo).post(url).json()["read_at"] is not None
+
+
+def test_the_inbox_filters_unacknowledged_items_strictly(cast: Cast, ciso: User) -> None:
+    public_id = create(client_for(cast.chiyoda), content_dict())
+    submit(client_for(ciso), public_id)
+    client = client_for(cast.tokyo)
+    (item,) = inbox(client)
+    client.post(f"{BASE}/inbox/{item['id']}/acknowledge/")
+    assert client.get(f"{BASE}/inbox/?unacknowledged=true").json() == []
+    assert len(client.get(f"{BASE}/inbox/?unacknowledged=false").json()) == 1
+    assert client.get(f"{BASE}/inbox/?unacknowledged=").status_code == 400
+    assert client.get(f"{BASE}/inbox/?unacknowledged=yes").status_code == 400
+
+
+def test_the_reporter_diffs_whole_versions(cast: Cast, ciso: User) -> None:
+    editor = client_for(cast.chiyoda)
+    public_id = create(editor, content_dict(people=10))
+    submit(client_for(ciso), public_id)
+    draft = editor.get(report_url(public_id)).json()["draft"]
+    draft["sections"]["police"] = "警察に被害届を提出した。"
+    draft["facts"]["personal_data"]["people"] = 12
+    editor.put(report_url(public_id), draft)
+    submit(client_for(ciso), public_id)
+    changes = editor.get(report_url(public_id, "diff/?from_version=1&to_version=2")).json()
+    assert [c["key"] for c in changes] == ["facts.personal_data", "sections.police"]
+    assert changes[1]["kind"] == "changed"
+    assert changes[1]["before"] == "警察に相談済み。"
+    missing = editor.get(report_url(public_id, "diff/?from_version=1&to_version=9"))
+    assert missing.status_code == 404
