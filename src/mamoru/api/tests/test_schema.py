@@ -20,6 +20,9 @@ from mamoru.orgs.selectors import organisation_by_code
 from mamoru.orgs.services import membership_add
 
 schema = schemathesis.openapi.from_wsgi("/api/v1/schema/", get_wsgi_application())
+# A report that is well formed but contradicts itself (started after noticed) is a 422:
+# JSON Schema cannot compare two dates, so a schema-valid body may rightly be refused.
+schema.config.checks.positive_data_acceptance.expected_statuses.append("422")
 
 
 @pytest.fixture(scope="module")
