@@ -17,6 +17,7 @@ DEMO_PASSWORD = "mamoru-demo-2026"  # noqa: S105 - printed on purpose: a local d
 # (username, organisation code, role, what the login shows)
 DEMO_PEOPLE = (
     ("demo-village", "133078", Role.EDITOR, "檜原村の担当者（1人情シス）"),
+    ("demo-village-ciso", "133078", Role.CISO, "檜原村のCISO（副村長）: 報告を承認して提出"),
     ("demo-chiyoda", "131016", Role.ADMIN, "千代田区の管理者"),
     ("demo-ciso", "131016", Role.CISO, "千代田区のCISO"),
     ("demo-tokyo", "130001", Role.EDITOR, "東京都の支援担当"),
@@ -45,4 +46,4 @@ class Command(BaseCommand):
             seed_demo_incident()
         self.stdout.write(f"デモ用ログイン（パスワードは共通: {DEMO_PASSWORD}）:")
         for username, _, _, label in DEMO_PEOPLE:
-            self.stdout.write(f"  {username:<14} {label}")
+            self.stdout.write(f"  {username:<18} {label}")
