@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import fcntl
+import subprocess
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -10,7 +13,26 @@ if TYPE_CHECKING:
     from mamoru.core.testing import Cast
 
 
+LOCALE = Path(__file__).parent / "mamoru" / "locale"
+
+
+def _compile_catalogues() -> None:
+    """Compile our .po files whose .mo is missing or older, before any test loads them, so
+    a fresh clone's suite does not depend on build-assets having run or on test order.
+    The lock keeps parallel workers from reading a half-written .mo."""
+    for po in LOCALE.glob("*/LC_MESSAGES/django.po"):
+        mo = po.with_suffix(".mo")
+        with po.open("rb") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            try:
+                if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
+                    subprocess.run(["msgfmt", "--check", "-o", str(mo), str(po)], check=True)  # noqa: S603, S607
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)
+
+
 def pytest_configure(config: pytest.Config) -> None:
+    _compile_catalogues()
     # Argon2 is deliberately slow; the tests check behaviour, not the hash's cost.
     # Pure-library tests run with ``-p no:django`` and have no settings to touch.
     if config.pluginmanager.hasplugin("django"):
