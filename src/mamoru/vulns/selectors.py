@@ -120,33 +120,51 @@ def _candidates(vulnerability_id: str) -> Iterator[ObservedService]:
     yield from query.only(*_EXPOSURE_FIELDS).iterator(chunk_size=5000)
 
 
+# The columns that decide what a service is; rows sharing them share one verdict.
+_IDENTITY_FIELDS = (
+    "service", "transport", "product", "product_name", "vendor", "version",
+    "version_inferred", "cpe", "os", "distro_package", "distro_release",
+)  # fmt: skip
+
+
 def exposures_for_vulnerability(*, vulnerability_id: str) -> list[Exposure]:
     """Every observed service that a vulnerability affects (e.g. on a new KEV entry).
 
     Only services of the affected products are read (an indexed ``product_key`` lookup),
-    and each distinct (product, version, distribution package) is evaluated once.
+    and each distinct (product, version, distribution package) is identified and
+    evaluated once: a national exposure query touches thousands of copies of a few
+    versions.
     """
     matcher = Matcher()
-    verdicts: dict[tuple[object, ...], tuple[float, tuple[str, ...]] | None] = {}
+    verdicts: dict[tuple[object, ...], tuple[str, str, float, tuple[str, ...]] | None] = {}
     exposures = []
     for row in _candidates(vulnerability_id):
-        identity = identify(_as_service(row))
-        if identity is None:
-            continue
-        key = identity.cache_key
-        if key not in verdicts:
-            rows = matcher.knowledge.affected(identity.product_key).get(vulnerability_id, [])
-            match = matcher.match_vulnerability(identity, vulnerability_id, rows)
-            verdicts[key] = (match.confidence, match.reasons) if match else None
-        verdict = verdicts[key]
+        columns = tuple(getattr(row, name) for name in _IDENTITY_FIELDS)
+        if columns not in verdicts:
+            verdicts[columns] = _verdict(matcher, vulnerability_id, row)
+        verdict = verdicts[columns]
         if verdict is not None:
+            product_key, version, confidence, reasons = verdict
             exposures.append(
                 Exposure(
-                    row.id, row.organisation_id, row.ip, row.port, identity.product_key,
-                    identity.version, verdict[0], verdict[1],
+                    row.id, row.organisation_id, row.ip, row.port, product_key,
+                    version, confidence, reasons,
                 )
             )  # fmt: skip
     return exposures
+
+
+def _verdict(
+    matcher: Matcher, vulnerability_id: str, row: ObservedService
+) -> tuple[str, str, float, tuple[str, ...]] | None:
+    identity = identify(_as_service(row))
+    if identity is None:
+        return None
+    rows = matcher.knowledge.affected(identity.product_key).get(vulnerability_id, [])
+    match = matcher.match_vulnerability(identity, vulnerability_id, rows)
+    if match is None:
+        return None
+    return identity.product_key, identity.version, match.confidence, match.reasons
 
 
 def exposure_counts_by_organisation(*, vulnerability_id: str) -> dict[int, int]:
