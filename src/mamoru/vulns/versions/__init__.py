@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from mamoru.vulns.versions import dpkg, generic, rpm, vendor
-from mamoru.vulns.versions.dpkg import InvalidVersionError
+from mamoru.vulns.versions.evr import InvalidVersionError
 
 __all__ = [
     "SCHEMES",

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from mamoru.vulns.versions.evr import InvalidVersionError, split_evr
 
-class InvalidVersionError(ValueError):
-    """A version string that the scheme cannot read."""
+__all__ = ["DebianVersion", "InvalidVersionError", "compare", "parse", "verrevcmp"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,18 +29,7 @@ class DebianVersion:
 
 def parse(version: str) -> DebianVersion:
     """Split a Debian version into epoch, upstream version and revision."""
-    text = version.strip()
-    if not text or any(c.isspace() for c in text):
-        raise InvalidVersionError(f"not a Debian version: {version!r}")
-    epoch = 0
-    if ":" in text:
-        epoch_text, text = text.split(":", 1)
-        if not epoch_text.isdigit():
-            raise InvalidVersionError(f"epoch is not a number in {version!r}")
-        epoch = int(epoch_text)
-    upstream, sep, revision = text.rpartition("-")
-    if not sep:
-        upstream, revision = text, ""
+    epoch, upstream, revision = split_evr(version, scheme="a Debian")
     if not upstream or not upstream[0].isdigit():
         raise InvalidVersionError(f"upstream version must start with a digit in {version!r}")
     return DebianVersion(epoch, upstream, revision)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from mamoru.vulns.versions.dpkg import InvalidVersionError
+from mamoru.vulns.versions.evr import InvalidVersionError
 
 PRE_RELEASE = frozenset({"alpha", "beta", "rc", "pre", "preview", "dev", "snapshot", "cr", "m"})
 _TOKEN = re.compile(r"\d+|[a-zA-Z]+")

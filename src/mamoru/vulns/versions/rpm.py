@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from mamoru.vulns.versions.dpkg import InvalidVersionError
+from mamoru.vulns.versions.evr import InvalidVersionError, split_evr
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,18 +22,7 @@ class Evr:
 
 def parse(evr: str) -> Evr:
     """Split ``[epoch:]version[-release]`` (the release follows the last hyphen)."""
-    text = evr.strip()
-    if not text or any(c.isspace() for c in text):
-        raise InvalidVersionError(f"not an RPM version: {evr!r}")
-    epoch = 0
-    if ":" in text:
-        epoch_text, text = text.split(":", 1)
-        if not epoch_text.isdigit():
-            raise InvalidVersionError(f"epoch is not a number in {evr!r}")
-        epoch = int(epoch_text)
-    version, sep, release = text.rpartition("-")
-    if not sep:
-        version, release = text, ""
+    epoch, version, release = split_evr(evr, scheme="an RPM")
     if not version:
         raise InvalidVersionError(f"empty version in {evr!r}")
     return Evr(epoch, version, release)

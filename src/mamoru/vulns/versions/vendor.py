@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from mamoru.vulns.versions.dpkg import InvalidVersionError
+from mamoru.vulns.versions.evr import InvalidVersionError
 
 _FORTIOS = re.compile(r"^v?(\d+)\.(\d+)(?:\.(\d+))?(?:[ ,]*build\s*(\d+))?", re.IGNORECASE)
 _PANOS = re.compile(r"^(\d+)\.(\d+)(?:\.(\d+))?(?:-h(\d+))?(?:\.\w+)?$", re.IGNORECASE)
