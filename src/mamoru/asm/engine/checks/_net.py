@@ -14,6 +14,8 @@ import warnings
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 
+from mamoru.asm.engine.httpwire import request_bytes
+
 USER_AGENT = "mamoru-asm/0.1 (attack-surface check)"
 MAX_BODY = 64 * 1024
 _TITLE = re.compile(rb"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
@@ -154,28 +156,18 @@ async def http_request(
 
     Raises OSError, TimeoutError or ValueError when no HTTP answer comes back.
     """
-    request = (
-        f"{method} {target} HTTP/1.1\r\nHost: {host}\r\nUser-Agent: {USER_AGENT}\r\n"
-        "Accept: */*\r\nConnection: close\r\n\r\n"
-    )
+    request = request_bytes(method, target, host=host, user_agent=USER_AGENT)
     context = insecure_context() if tls else None
     async with asyncio.timeout(timeout):
         async with connect(ip, port, timeout=timeout, tls=context, server_hostname=sni) as (
             reader,
             writer,
         ):
-            writer.write(request.encode("latin-1"))
+            writer.write(request)
             await writer.drain()
             status, reason, headers = await _read_head(reader)
             body = b"" if method == "HEAD" else await _read_body(reader, headers, MAX_BODY)
     return HttpResponse(status, reason, headers, body)
-
-
-def host_header(ip: str, port: int, hostname: str | None, tls: bool) -> str:
-    """The Host header for a request to ``ip:port`` reached as ``hostname``."""
-    name = hostname or (f"[{ip}]" if ":" in ip else ip)
-    default = 443 if tls else 80
-    return name if port == default else f"{name}:{port}"
 
 
 def excerpt(data: bytes | str, limit: int = 200) -> str:

@@ -13,8 +13,9 @@ import re
 import secrets
 from dataclasses import dataclass
 
-from mamoru.asm.engine.checks._net import HttpResponse, excerpt, host_header, http_request
+from mamoru.asm.engine.checks._net import HttpResponse, excerpt, http_request
 from mamoru.asm.engine.checks.catalogue import new_finding
+from mamoru.asm.engine.httpwire import host_header
 from mamoru.asm.engine.model import Evidence, Finding, Service
 
 _LISTING = re.compile(

@@ -12,8 +12,9 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Sequence
 
-from mamoru.asm.engine.checks._net import HttpResponse, host_header, http_request
+from mamoru.asm.engine.checks._net import HttpResponse, http_request
 from mamoru.asm.engine.checks.catalogue import new_finding
+from mamoru.asm.engine.httpwire import host_header
 from mamoru.asm.engine.model import Evidence, Finding, Service
 
 MAX_CANARIES = 2

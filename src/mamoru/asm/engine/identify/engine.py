@@ -24,6 +24,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from functools import partial
 
+from mamoru.asm.engine.httpwire import host_header
 from mamoru.asm.engine.identify import dns, probes, vpn
 from mamoru.asm.engine.identify._io import Conn, connect, printable
 from mamoru.asm.engine.identify.banner import identify_banner
@@ -31,7 +32,6 @@ from mamoru.asm.engine.identify.http import (
     build_request,
     describe,
     favicon_hash,
-    host_header,
     parse_response,
     read_response,
 )

@@ -12,6 +12,7 @@ import html
 import re
 from dataclasses import dataclass, field
 
+from mamoru.asm.engine.httpwire import host_header, request_bytes
 from mamoru.asm.engine.identify._io import Conn, connect, printable
 from mamoru.asm.engine.identify.result import Ident
 from mamoru.asm.engine.identify.rules import default_rules
@@ -99,17 +100,8 @@ def _dechunk(body: bytes) -> bytes:
 
 
 def build_request(path: str, host: str, method: str = "GET") -> bytes:
-    """An ordinary browser-like request; ``Connection: close`` bounds the read."""
-    return (
-        f"{method} {path} HTTP/1.1\r\nHost: {host}\r\nUser-Agent: {USER_AGENT}\r\n"
-        "Accept: */*\r\nConnection: close\r\n\r\n"
-    ).encode("latin-1")
-
-
-def host_header(ip: str, port: int, hostname: str | None, tls: bool) -> str:
-    host = hostname or (f"[{ip}]" if ":" in ip else ip)
-    default = 443 if tls else 80
-    return host if port == default else f"{host}:{port}"
+    """An ordinary browser-like request."""
+    return request_bytes(method, path, host=host, user_agent=USER_AGENT)
 
 
 _CONTENT_LENGTH = re.compile(rb"\r\ncontent-length:[ \t]*(\d+)", re.IGNORECASE)
