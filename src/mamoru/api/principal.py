@@ -17,10 +17,12 @@ def principal_of(request: Request) -> Principal:
     organisation chosen in the session. No principal → 403, never a guess."""
     if not request.user or not request.user.is_authenticated:
         raise NotAuthenticated
-    if isinstance(request.auth, ApiToken):
-        principal = principal_for_token(token=request.auth)
-    else:
-        principal = getattr(request._request, "principal", None)
+    # The middleware put the session's principal there; token authentication replaced it
+    # with the token's. Recompute only if a token request somehow lacks its own.
+    principal: Principal | None = getattr(request._request, "principal", None)
+    token = request.auth if isinstance(request.auth, ApiToken) else None
+    if token is not None and (principal is None or principal.token is not token):
+        principal = principal_for_token(token=token)
     if principal is None:
         raise PermissionDenied("この利用者はどの団体にも所属していません")
     return principal

@@ -10,4 +10,7 @@ def acting_organisation(request: HttpRequest) -> dict[str, object]:
     principal = getattr(request, "principal", None)
     if principal is None or not request.user.is_authenticated:
         return {"principal": None, "acting_contexts": []}
-    return {"principal": principal, "acting_contexts": acting_contexts(user=request.user)}
+    contexts = getattr(request, "acting_contexts", None)  # read once by the middleware
+    if contexts is None:
+        contexts = acting_contexts(user=request.user)
+    return {"principal": principal, "acting_contexts": contexts}

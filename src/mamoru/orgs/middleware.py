@@ -5,24 +5,25 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse
 
 from mamoru.orgs.principal import Principal
-from mamoru.orgs.selectors import principal_for
+from mamoru.orgs.selectors import ActingContext, acting_contexts, principal_for
 
 SESSION_KEY = "mamoru_acting_org"
 
 
-def _principal(request: HttpRequest) -> Principal | None:
+def _principal(request: HttpRequest, contexts: list[ActingContext]) -> Principal | None:
     if not request.user.is_authenticated:
         return None
     code = request.session.get(SESSION_KEY)
-    principal = principal_for(user=request.user, organisation_code=code)
+    principal = principal_for(user=request.user, organisation_code=code, contexts=contexts)
     if principal is None and code is not None:
         # The membership or grant behind the remembered choice is gone: fall back.
-        principal = principal_for(user=request.user)
+        principal = principal_for(user=request.user, contexts=contexts)
     return principal
 
 
 class ActingOrganisationMiddleware:
-    """Puts ``request.principal``: the signed-in person acting in their chosen organisation."""
+    """Puts ``request.principal``: the signed-in person acting in their chosen organisation,
+    and ``request.acting_contexts``: where else they may act (read once, for the switcher)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -30,5 +31,7 @@ class ActingOrganisationMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         # Computed eagerly (two small queries): a lazy proxy around None would not compare
         # as None, and every page needs the acting organisation for its layout anyway.
-        request.principal = _principal(request)  # type: ignore[attr-defined]
+        contexts = acting_contexts(user=request.user)  # type: ignore[arg-type]
+        request.acting_contexts = contexts  # type: ignore[attr-defined]
+        request.principal = _principal(request, contexts)  # type: ignore[attr-defined]
         return self.get_response(request)

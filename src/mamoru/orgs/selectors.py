@@ -81,9 +81,18 @@ def supervisor_of(organisation: Organisation) -> Supervisor | None:
     return None
 
 
-def principal_for(*, user: User, organisation_code: str | None = None) -> Principal | None:
-    """The principal for ``user`` acting in ``organisation_code`` (default: their first context)."""
-    contexts = acting_contexts(user=user)
+def principal_for(
+    *,
+    user: User,
+    organisation_code: str | None = None,
+    contexts: list[ActingContext] | None = None,
+) -> Principal | None:
+    """The principal for ``user`` acting in ``organisation_code`` (default: their first context).
+
+    ``contexts`` may pass ``acting_contexts(user=user)`` already read for this request.
+    """
+    if contexts is None:
+        contexts = acting_contexts(user=user)
     chosen = next(
         (
             c
