@@ -97,9 +97,7 @@ def user_profile_update(
     return user
 
 
-def user_password_change(
-    *, user: User, new_password: str, actor: User | None = None, ip_address: str | None = None
-) -> User:
+def user_password_change(*, user: User, new_password: str, actor: User | None = None) -> User:
     """Set a new (already validated) password. Every other session of the person ends,
     because Django ties sessions to the password hash; the caller keeps its own with
     ``update_session_auth_hash``."""
@@ -110,35 +108,29 @@ def user_password_change(
             action="user.password_change",
             actor=actor,
             target=f"user:{user.pk}",
-            ip_address=ip_address,
         )
     return user
 
 
-def login_record(
-    *, username: str, user: User | None, success: bool, ip_address: str | None = None
-) -> None:
+def login_record(*, username: str, user: User | None, success: bool) -> None:
     """Audit a sign-in attempt (django-axes counts the failures for the lockout)."""
     audit_record(
         action="auth.login",
         actor=user,
         target=f"user:{user.pk}" if user is not None else "",
         outcome=Outcome.SUCCESS if success else Outcome.FAILURE,
-        ip_address=ip_address,
         details={"username": username[:150]},
     )
 
 
-def logout_record(*, user: User, ip_address: str | None = None) -> None:
-    audit_record(action="auth.logout", actor=user, target=f"user:{user.pk}", ip_address=ip_address)
+def logout_record(*, user: User) -> None:
+    audit_record(action="auth.logout", actor=user, target=f"user:{user.pk}")
 
 
 # Acting organisation ------------------------------------------------------------------
 
 
-def acting_organisation_choose(
-    *, user: User, code: str, ip_address: str | None = None
-) -> Organisation:
+def acting_organisation_choose(*, user: User, code: str) -> Organisation:
     """The organisation ``user`` switches into; ``Organisation.DoesNotExist`` when they may
     not act there (the caller stores the choice in the session)."""
     context = next((c for c in acting_contexts(user=user) if c.organisation.code == code), None)
@@ -149,7 +141,6 @@ def acting_organisation_choose(
         actor=user,
         organisation=context.organisation,
         target=f"org:{code}",
-        ip_address=ip_address,
         details={"role": context.role, "via_grant": context.via_grant},
     )
     return context.organisation
@@ -293,9 +284,7 @@ def _recovery_codes_replace(*, user: User) -> list[str]:
     return codes
 
 
-def totp_device_confirm(
-    *, device: TOTPDevice, code: str, ip_address: str | None = None
-) -> list[str] | None:
+def totp_device_confirm(*, device: TOTPDevice, code: str) -> list[str] | None:
     """Activate the authenticator if ``code`` is right; returns the new recovery codes
     (to be shown once), or ``None`` when the code is wrong."""
     user = device.user
@@ -305,7 +294,6 @@ def totp_device_confirm(
             actor=user,
             target=f"user:{user.pk}",
             outcome=Outcome.FAILURE,
-            ip_address=ip_address,
         )
         return None
     with transaction.atomic():
@@ -317,13 +305,12 @@ def totp_device_confirm(
             action="mfa.enable",
             actor=user,
             target=f"user:{user.pk}",
-            ip_address=ip_address,
             details={"method": "totp", "recovery_codes": len(codes)},
         )
     return codes
 
 
-def recovery_codes_regenerate(*, user: User, ip_address: str | None = None) -> list[str]:
+def recovery_codes_regenerate(*, user: User) -> list[str]:
     """Replace every recovery code of the person; returns the new ones (shown once)."""
     with transaction.atomic():
         codes = _recovery_codes_replace(user=user)
@@ -331,22 +318,19 @@ def recovery_codes_regenerate(*, user: User, ip_address: str | None = None) -> l
             action="mfa.recovery_regenerate",
             actor=user,
             target=f"user:{user.pk}",
-            ip_address=ip_address,
         )
     return codes
 
 
-def mfa_disable(*, user: User, ip_address: str | None = None) -> None:
+def mfa_disable(*, user: User) -> None:
     """Remove every second factor of the person (they may set up a new one)."""
     with transaction.atomic():
         TOTPDevice.objects.filter(user=user).delete()
         RecoveryCodeDevice.objects.filter(user=user).delete()
-        audit_record(
-            action="mfa.disable", actor=user, target=f"user:{user.pk}", ip_address=ip_address
-        )
+        audit_record(action="mfa.disable", actor=user, target=f"user:{user.pk}")
 
 
-def mfa_verify(*, user: User, code: str, ip_address: str | None = None) -> Device | None:
+def mfa_verify(*, user: User, code: str) -> Device | None:
     """The device that accepts ``code`` (a TOTP code, or a recovery code, used up), if any.
 
     TOTP codes are six digits; anything else is tried as a recovery code. django-otp
@@ -368,7 +352,6 @@ def mfa_verify(*, user: User, code: str, ip_address: str | None = None) -> Devic
         actor=user,
         target=f"user:{user.pk}",
         outcome=Outcome.SUCCESS if ok else Outcome.FAILURE,
-        ip_address=ip_address,
         details={"method": method},
     )
     return device

@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import pytest
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import reverse
 
 if TYPE_CHECKING:
@@ -106,3 +106,13 @@ def test_people_who_must_use_mfa_go_to_setup_after_the_password(cast: Cast, who:
     response = attempt(Client(), who, PASSWORD)
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("accounts:mfa_setup"))
+
+
+@override_settings(MAMORU_TRUSTED_PROXY_COUNT=1)
+def test_behind_a_trusted_proxy_the_attempt_is_recorded_from_the_forwarded_address(
+    cast: Cast,
+) -> None:
+    client = Client(REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="198.51.100.23")
+    attempt(client, "hachioji", "wrong password")
+    event = AuditEvent.objects.filter(action="auth.login").latest("id")
+    assert event.ip_address == "198.51.100.23"

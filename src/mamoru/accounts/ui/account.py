@@ -22,7 +22,7 @@ from mamoru.accounts.services import (
     user_password_change,
     user_profile_update,
 )
-from mamoru.accounts.ui.http import acting_user, client_ip, next_url
+from mamoru.accounts.ui.http import acting_user, next_url
 from mamoru.orgs.middleware import SESSION_KEY
 from mamoru.orgs.models import Organisation
 from mamoru.orgs.roles import Role
@@ -75,7 +75,6 @@ def password_change_view(request: HttpRequest) -> HttpResponseBase:
             user=user,
             new_password=form.cleaned_data["new_password1"],
             actor=user,
-            ip_address=client_ip(request),
         )
         # Other sessions end with the old password hash; this one carries on.
         update_session_auth_hash(request, user)
@@ -131,7 +130,7 @@ def switch_view(request: HttpRequest) -> HttpResponseBase:
     user = acting_user(request)
     try:
         organisation = acting_organisation_choose(
-            user=user, code=request.POST.get("organisation", ""), ip_address=client_ip(request)
+            user=user, code=request.POST.get("organisation", "")
         )
     except Organisation.DoesNotExist as exc:
         raise Http404 from exc

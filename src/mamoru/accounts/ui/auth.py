@@ -33,7 +33,7 @@ from mamoru.accounts.services import (
     totp_device_confirm,
     totp_device_start,
 )
-from mamoru.accounts.ui.http import acting_user, client_ip, home_url, next_url
+from mamoru.accounts.ui.http import acting_user, home_url, next_url
 from mamoru.accounts.ui.qr import qr_svg
 
 
@@ -61,7 +61,6 @@ class LoginView(auth_views.LoginView):
             username=user.get_username(),
             user=user,
             success=True,
-            ip_address=client_ip(self.request),
         )
         target = self.get_success_url()
         if has_confirmed_device(user=user):
@@ -73,9 +72,7 @@ class LoginView(auth_views.LoginView):
     def form_invalid(self, form: Any) -> HttpResponse:
         username = str(self.request.POST.get("username", ""))
         if username:
-            login_record(
-                username=username, user=None, success=False, ip_address=client_ip(self.request)
-            )
+            login_record(username=username, user=None, success=False)
         return super().form_invalid(form)
 
 
@@ -84,7 +81,7 @@ class LogoutView(auth_views.LogoutView):
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if isinstance(request.user, User):
-            logout_record(user=request.user, ip_address=client_ip(request))
+            logout_record(user=request.user)
         return super().post(request, *args, **kwargs)
 
 
@@ -108,9 +105,7 @@ def mfa_setup(request: HttpRequest) -> HttpResponseBase:
         if device is None:  # the pending set-up vanished (another tab finished it)
             return redirect("accounts:mfa_setup")
         if form.is_valid():
-            codes = totp_device_confirm(
-                device=device, code=form.cleaned_data["otp_token"], ip_address=client_ip(request)
-            )
+            codes = totp_device_confirm(device=device, code=form.cleaned_data["otp_token"])
             if codes is not None:
                 otp_login(request, device)
                 request.session.cycle_key()
@@ -147,9 +142,7 @@ def mfa_verify_view(request: HttpRequest) -> HttpResponseBase:
         )
     form = OtpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        device = mfa_verify(
-            user=user, code=form.cleaned_data["otp_token"], ip_address=client_ip(request)
-        )
+        device = mfa_verify(user=user, code=form.cleaned_data["otp_token"])
         if device is not None:
             otp_login(request, device)
             request.session.cycle_key()  # a privilege change: a new session id
@@ -173,7 +166,7 @@ def mfa_disable_view(request: HttpRequest) -> HttpResponseBase:
         return redirect("accounts:settings")
     form = PasswordConfirmForm(request.POST or None, user=user)
     if request.method == "POST" and form.is_valid():
-        mfa_disable(user=user, ip_address=client_ip(request))
+        mfa_disable(user=user)
         if mfa_required_for(user=user):
             messages.warning(
                 request, _("二要素認証を解除しました。続けて新しい認証アプリを設定してください。")
@@ -193,6 +186,6 @@ def mfa_recovery_regenerate(request: HttpRequest) -> HttpResponseBase:
         return redirect("accounts:settings")
     form = PasswordConfirmForm(request.POST or None, user=user)
     if request.method == "POST" and form.is_valid():
-        codes = recovery_codes_regenerate(user=user, ip_address=client_ip(request))
+        codes = recovery_codes_regenerate(user=user)
         return _recovery_codes_page(request, codes, fresh_setup=False)
     return render(request, "accounts/mfa_regenerate.html", {"form": form})

@@ -17,12 +17,6 @@ def acting_user(request: HttpRequest) -> User:
     return user
 
 
-def client_ip(request: HttpRequest) -> str | None:
-    # django-axes resolves the address once per request (and knows about proxies).
-    address = getattr(request, "axes_ip_address", None) or request.META.get("REMOTE_ADDR")
-    return str(address) if address else None
-
-
 def home_url() -> str:
     return resolve_url(settings.LOGIN_REDIRECT_URL)
 

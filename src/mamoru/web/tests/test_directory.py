@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.test import override_settings
 
 from mamoru.audit.models import AuditEvent
 from mamoru.core.testing import CHIYODA, HACHIOJI, OSAKA_CITY, TOKYO, Cast
@@ -124,3 +125,11 @@ def test_a_municipality_sees_its_prefecture_but_not_its_members(cast: Cast) -> N
     assert response.status_code == 200
     assert response.context["show_members"] is False
     assert "tokyo" not in [m.user.username for m in response.context["members"]]
+
+
+@override_settings(MAMORU_TRUSTED_PROXY_COUNT=1)
+def test_a_member_read_behind_a_trusted_proxy_records_the_forwarded_address(cast: Cast) -> None:
+    client = signed_in(cast.tokyo, headers={"X-Forwarded-For": "198.51.100.23"})
+    assert client.get(f"/organisations/{CHIYODA}/").status_code == 200
+    event = AuditEvent.objects.filter(action="members.read").latest("id")
+    assert event.ip_address == "198.51.100.23"

@@ -20,7 +20,6 @@ def members_read(
         actor=principal.user,
         organisation=principal.organisation,
         target=f"organisation:{organisation.code}",
-        ip_address=request.META.get("REMOTE_ADDR"),
         details={
             "count": len(members),
             "page": request.resolver_match.view_name if request.resolver_match else "",
