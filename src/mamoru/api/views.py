@@ -198,8 +198,9 @@ class ApiTokenListApi(APIView):
             )
         except DjangoValidationError as exc:
             raise ValidationError({"detail": exc.messages}) from exc
-        token.token = plaintext  # type: ignore[attr-defined]
-        return Response(ApiTokenCreatedOut(token).data, status=status.HTTP_201_CREATED)
+        # The plaintext exists only in this response; the model keeps its digest.
+        body = {**ApiTokenOut(token).data, "token": plaintext}
+        return Response(body, status=status.HTTP_201_CREATED)
 
 
 class ApiTokenDetailApi(APIView):
