@@ -57,6 +57,7 @@ class Organisation(models.Model):
     The hierarchy is nation (総務省) → prefecture → municipality, through ``parent``.
     Recipient bodies (個人情報保護委員会, 警察庁, the ministries…) have no parent and no
     children: they stand beside the hierarchy and see what is addressed to them.
+    Peer groups are ``kind`` (the size class) and ``population_band``.
     """
 
     code = models.CharField(_("団体コード"), max_length=16, unique=True)
@@ -87,11 +88,6 @@ class Organisation(models.Model):
     @property
     def is_municipality(self) -> bool:
         return self.kind in MUNICIPAL_KINDS
-
-    @property
-    def size_class(self) -> str:
-        """The peer group by kind: prefecture, designated/core/other city, special ward, town, village."""
-        return str(self.kind)
 
     @property
     def population_band(self) -> str | None:
