@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from django import forms
+from django.contrib import messages
 from django.core.exceptions import (
     NON_FIELD_ERRORS,
     ObjectDoesNotExist,
@@ -63,6 +64,16 @@ def run(call: Callable[[], T]) -> tuple[T | None, list[str]]:
         return None, service_errors(exc)
     except PermissionDenied as exc:
         return None, [str(exc) or "この操作をする権限がありません。"]
+
+
+def act(request: HttpRequest, call: Callable[[], object], *, success: str = "") -> bool:
+    """Call a service for a page that redirects: flash its refusal, or ``success``."""
+    _result, errors = run(call)
+    for error in errors:
+        messages.error(request, error)
+    if not errors and success:
+        messages.success(request, success)
+    return not errors
 
 
 def download(

@@ -3,7 +3,6 @@ the thread with the reporter and downloads of the recipient's own view."""
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.core.exceptions import ObjectDoesNotExist
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -15,7 +14,7 @@ from django.views.decorators.http import require_POST
 from mamoru.incidents import selectors, services
 from mamoru.incidents.selectors import Change, InboxItem
 from mamoru.incidents.ui import present
-from mamoru.incidents.ui.common import EXPORT_LABELS, download, found, run
+from mamoru.incidents.ui.common import EXPORT_LABELS, act, download, found
 from mamoru.incidents.ui.forms import MessageForm
 from mamoru.incidents.ui.reports import SOON
 from mamoru.orgs.principal import Principal
@@ -84,13 +83,11 @@ def inbox_item(request: HttpRequest, principal: Principal, pk: int) -> HttpRespo
 @require_POST
 def inbox_acknowledge(request: HttpRequest, principal: Principal, pk: int) -> HttpResponse:
     item = _item(principal, pk)
-    _result, errors = run(
-        lambda: services.delivery_acknowledge(delivery=item.delivery, principal=principal)
+    act(
+        request,
+        lambda: services.delivery_acknowledge(delivery=item.delivery, principal=principal),
+        success=_("受領を確認しました。報告した団体に通知されます。"),
     )
-    for error in errors:
-        messages.error(request, error)
-    if not errors:
-        messages.success(request, _("受領を確認しました。報告した団体に通知されます。"))
     return redirect("incidents:inbox_item", pk=pk)
 
 
@@ -100,18 +97,16 @@ def inbox_message(request: HttpRequest, principal: Principal, pk: int) -> HttpRe
     item = _item(principal, pk)
     form = MessageForm(request.POST)
     body = form.cleaned_data["body"] if form.is_valid() else ""
-    _result, errors = run(
+    act(
+        request,
         lambda: services.message_post(
             report=item.delivery.report,
             recipient=principal.organisation,
             principal=principal,
             body=body,
-        )
+        ),
+        success=_("報告した団体に連絡を送りました。"),
     )
-    for error in errors:
-        messages.error(request, error)
-    if not errors:
-        messages.success(request, _("報告した団体に連絡を送りました。"))
     return redirect(reverse("incidents:inbox_item", args=[pk]) + "#thread")
 
 

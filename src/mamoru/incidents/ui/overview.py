@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from mamoru.incidents import selectors, services
 from mamoru.incidents.selectors.statistics import DIMENSIONS
 from mamoru.incidents.suppression import THRESHOLD
-from mamoru.incidents.ui.common import found, run
+from mamoru.incidents.ui.common import act, found
 from mamoru.orgs.principal import Principal
 from mamoru.web.ui.decorators import principal_required
 
@@ -45,16 +45,15 @@ def notifications(request: HttpRequest, principal: Principal) -> HttpResponse:
 @require_POST
 def notification_read(request: HttpRequest, principal: Principal, pk: int) -> HttpResponse:
     notification = found(lambda: selectors.notification_get(principal=principal, pk=pk))
-    _result, errors = run(
-        lambda: services.notification_mark_read(notification=notification, principal=principal)
+    done = act(
+        request,
+        lambda: services.notification_mark_read(notification=notification, principal=principal),
     )
-    for error in errors:
-        messages.error(request, error)
     target = request.POST.get("next", "")
     if target and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return redirect(target)
-    if not errors:
+    if done:
         messages.success(request, _("既読にしました。"))
     return redirect("incidents:notifications")

@@ -21,7 +21,15 @@ from mamoru.incidents.models import IncidentReport, ReportStatus
 from mamoru.incidents.records import NotALocalGovernmentError, reporter_context, submission_view
 from mamoru.incidents.routing.codes import NATIONAL_BODIES
 from mamoru.incidents.ui import present
-from mamoru.incidents.ui.common import EXPORT_LABELS, download, error_summary, found, refused, run
+from mamoru.incidents.ui.common import (
+    EXPORT_LABELS,
+    act,
+    download,
+    error_summary,
+    found,
+    refused,
+    run,
+)
 from mamoru.incidents.ui.forms import (
     MessageForm,
     ReopenForm,
@@ -105,14 +113,16 @@ def _save(
         return None
     messages.success(request, _("下書きを保存しました。"))
     if request.POST.get("action") == "request":
-        _result, errors = run(
-            lambda: services.report_request_approval(report=saved, principal=principal)
-        )
-        for error in errors:
-            messages.error(request, error)
-        if not errors:
-            messages.success(request, _("CISOに承認を依頼しました。"))
+        _request_approval(request, principal, saved)
     return saved
+
+
+def _request_approval(request: HttpRequest, principal: Principal, report: IncidentReport) -> None:
+    act(
+        request,
+        lambda: services.report_request_approval(report=report, principal=principal),
+        success=_("CISOに承認を依頼しました。"),
+    )
 
 
 def _form_page(
@@ -210,13 +220,7 @@ def report_request_approval(
     request: HttpRequest, principal: Principal, public_id: str
 ) -> HttpResponse:
     report = _own(principal, public_id)
-    _result, errors = run(
-        lambda: services.report_request_approval(report=report, principal=principal)
-    )
-    for error in errors:
-        messages.error(request, error)
-    if not errors:
-        messages.success(request, _("CISOに承認を依頼しました。"))
+    _request_approval(request, principal, report)
     return _detail(report)
 
 
@@ -265,15 +269,11 @@ def report_reopen(request: HttpRequest, principal: Principal, public_id: str) ->
     report = _own(principal, public_id)
     form = ReopenForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
-    _result, errors = run(
-        lambda: services.report_reopen(report=report, principal=principal, reason=reason)
+    act(
+        request,
+        lambda: services.report_reopen(report=report, principal=principal, reason=reason),
+        success=_("報告を再開しました。内容を直して、続報又は確報を提出してください。"),
     )
-    for error in errors:
-        messages.error(request, error)
-    if not errors:
-        messages.success(
-            request, _("報告を再開しました。内容を直して、続報又は確報を提出してください。")
-        )
     return _detail(report)
 
 
@@ -288,15 +288,13 @@ def report_message(
     )
     form = MessageForm(request.POST)
     body = form.cleaned_data["body"] if form.is_valid() else ""
-    _result, errors = run(
+    act(
+        request,
         lambda: services.message_post(
             report=report, recipient=recipient, principal=principal, body=body
-        )
+        ),
+        success=_("%(name)sに連絡を送りました。") % {"name": recipient.name},
     )
-    for error in errors:
-        messages.error(request, error)
-    if not errors:
-        messages.success(request, _("%(name)sに連絡を送りました。") % {"name": recipient.name})
     return redirect(reverse("incidents:report", args=[report.public_id]) + f"#thread-{code}")
 
 
