@@ -69,10 +69,13 @@ def test_every_url_pattern_is_named() -> None:
 @pytest.mark.django_db
 @pytest.mark.parametrize("denial", all_denials(), ids=lambda d: f"{d.method}:{d.url_name}")
 def test_denial_holds(denial: Denial, cast: Cast) -> None:
-    if denial.public:
-        return
     url = reverse(denial.url_name, kwargs=denial.kwargs)
     anonymous = getattr(Client(), denial.method)(url)
+    if denial.public:  # public means public: anonymous visitors really reach it
+        assert anonymous.status_code < 400, (
+            f"public {url} refused anonymous ({anonymous.status_code})"
+        )
+        return
     assert anonymous.status_code in denial.refusal_statuses, f"anonymous reached {url}"
     if anonymous.status_code == 302:
         assert "/accounts/login" in anonymous["Location"]
