@@ -94,11 +94,10 @@ def login_verified(client: Client, user: User) -> Client:
     """Sign ``user`` in on ``client`` as if they had passed their second factor, as the
     MFA middleware requires of administrators and national and prefectural staff."""
     from django_otp import DEVICE_ID_SESSION_KEY
-    from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    device, _ = TOTPDevice.objects.get_or_create(
-        user=user, name="test", defaults={"confirmed": True}
-    )
+    from mamoru.accounts.testing import totp_device_for
+
+    device = totp_device_for(user)
     client.force_login(user)
     session = client.session
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id

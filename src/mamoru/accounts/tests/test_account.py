@@ -9,9 +9,8 @@ from django.test import Client
 
 from mamoru.accounts.models import User
 from mamoru.accounts.services import api_token_create
-from mamoru.accounts.testing import login_with_mfa
 from mamoru.audit.models import AuditEvent
-from mamoru.core.testing import CHIYODA, HACHIOJI, OSAKA_CITY, PASSWORD, Cast
+from mamoru.core.testing import CHIYODA, HACHIOJI, OSAKA_CITY, PASSWORD, Cast, login_verified
 from mamoru.orgs.middleware import SESSION_KEY
 from mamoru.orgs.roles import Role
 from mamoru.orgs.services import membership_add
@@ -132,7 +131,7 @@ def test_a_person_cannot_switch_into_an_organisation_they_may_not_act_in(
 
 def test_a_supervisor_cannot_switch_into_a_municipality_it_supervises(cast: Cast) -> None:
     client = Client()
-    login_with_mfa(client, cast.tokyo)
+    login_verified(client, cast.tokyo)
     assert client.post("/accounts/switch/", {"organisation": CHIYODA}).status_code == 404
 
 

@@ -12,9 +12,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from mamoru.accounts.models import RecoveryCode, User
 from mamoru.accounts.recovery import recovery_code_digest
 from mamoru.accounts.selectors import mfa_required_for
-from mamoru.accounts.testing import login_with_mfa, totp_device_for, totp_now
+from mamoru.accounts.testing import totp_device_for, totp_now
 from mamoru.audit.models import AuditEvent
-from mamoru.core.testing import PASSWORD, Cast
+from mamoru.core.testing import PASSWORD, Cast, login_verified
 
 SETUP = "/accounts/mfa/setup/"
 VERIFY = "/accounts/mfa/verify/"
@@ -176,7 +176,7 @@ def test_an_unverified_session_gets_403_from_the_api(cast: Cast) -> None:
 
 def test_disabling_needs_the_password(cast: Cast) -> None:
     client = Client()
-    login_with_mfa(client, cast.hachioji)
+    login_verified(client, cast.hachioji)
     refused = client.post("/accounts/mfa/disable/", {"password": "wrong"})
     assert "パスワードが正しくありません" in refused.content.decode()
     assert TOTPDevice.objects.filter(user=cast.hachioji).exists()
@@ -188,7 +188,7 @@ def test_disabling_needs_the_password(cast: Cast) -> None:
 
 def test_an_admin_who_disables_is_sent_straight_back_to_setup(cast: Cast) -> None:
     client = Client()
-    login_with_mfa(client, cast.chiyoda)
+    login_verified(client, cast.chiyoda)
     response = client.post("/accounts/mfa/disable/", {"password": PASSWORD})
     assert response["Location"] == reverse("accounts:mfa_setup")
     assert client.get("/accounts/settings/")["Location"].startswith(SETUP)

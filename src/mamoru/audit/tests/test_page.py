@@ -6,19 +6,16 @@ import pytest
 from django.test import Client
 
 from mamoru.accounts.models import User
-from mamoru.accounts.testing import login_with_mfa
 from mamoru.audit.models import AuditEvent
 from mamoru.audit.services import audit_record
-from mamoru.core.testing import CHIYODA, HACHIOJI, Cast
+from mamoru.core.testing import CHIYODA, HACHIOJI, Cast, login_verified
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("mamoru.audit.tests.urls")]
 
 
 def client_for(user: User) -> Client:
     """Signed in with a verified second factor, which administrators and staff need."""
-    client = Client()
-    login_with_mfa(client, user)
-    return client
+    return login_verified(Client(), user)
 
 
 def test_an_administrator_sees_their_own_organisations_entries_only(cast: Cast) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.test import Client
 
 from mamoru.accounts.models import User
-from mamoru.accounts.testing import login_with_mfa
+from mamoru.core.testing import login_verified
 
 
 def signed_in(user: User, *, mfa: bool = True, headers: dict[str, str] | None = None) -> Client:
@@ -16,7 +16,7 @@ def signed_in(user: User, *, mfa: bool = True, headers: dict[str, str] | None = 
     """
     client = Client(headers=headers)
     if mfa:
-        login_with_mfa(client, user)
+        login_verified(client, user)
     else:
         client.force_login(user)
     return client

@@ -21,8 +21,7 @@ from django.test import Client
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from mamoru.accounts.testing import login_with_mfa
-from mamoru.core.testing import CHIYODA, Cast, make_cast
+from mamoru.core.testing import CHIYODA, Cast, login_verified, make_cast
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, BrowserContext, Page
@@ -102,7 +101,7 @@ def visit(browser: Browser, live_server: Any, axe_source: str) -> Iterator[Any]:
         if user is not None:
             client = Client()
             if mfa:
-                login_with_mfa(client, user)
+                login_verified(client, user)
             else:
                 client.force_login(user)
             cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
@@ -168,7 +167,7 @@ def test_the_account_pages_pass_axe(people: Cast, visit: Any) -> None:
     setup = visit(people.tokyo, mfa=False).check("/", "mfa-setup")
     assert reverse("accounts:mfa_setup") in setup.url
     # With a factor but not yet verified in this session, they are asked for a code.
-    login_with_mfa(Client(), people.osaka)
+    login_verified(Client(), people.osaka)
     verify = visit(people.osaka, mfa=False).check("/", "mfa-verify")
     assert reverse("accounts:mfa_verify") in verify.url
 
