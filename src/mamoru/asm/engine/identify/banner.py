@@ -8,7 +8,6 @@ and returns an :class:`Ident`, or ``None`` when the greeting is not its protocol
 from __future__ import annotations
 
 import re
-import struct
 from collections.abc import Awaitable, Callable
 
 from mamoru.asm.engine.identify._io import Conn, printable
@@ -159,11 +158,6 @@ async def parse_telnet(data: bytes, conn: Conn, port: int) -> Ident | None:
     shown = _text(bytes(text)).strip()
     ident.match("telnet", shown, "telnet-negotiation", printable(bytes(text)))
     return ident
-
-
-def mysql_packet_length(data: bytes) -> int:
-    """Length field of a MySQL packet header (for tests and for bounded reads)."""
-    return int(struct.unpack("<I", data[:3] + b"\x00")[0])
 
 
 # Order matters only where prefixes could collide; telnet is last because it is the loosest.
