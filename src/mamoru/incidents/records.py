@@ -58,12 +58,15 @@ def submission_view(submission: Submission) -> SubmissionView:
     )
 
 
-def delivery_view(delivery: Delivery) -> SubmissionView:
-    """The submission as its recipient may see it: granted sections, TLP:RED only if named."""
-    return view_for(
-        submission_view(delivery.submission),
-        recipient=delivery.recipient.code,
-        granted=frozenset(delivery.sections),
+def delivery_view(delivery: Delivery) -> tuple[SubmissionView, dict[str, Any]]:
+    """The submission as its recipient may see it (granted sections, TLP:RED only if named)
+    and the facts it may see, from one parse of the stored content."""
+    whole = submission_view(delivery.submission)
+    recipient = delivery.recipient.code
+    granted = frozenset(delivery.sections)
+    return (
+        view_for(whole, recipient=recipient, granted=granted),
+        visible_facts(whole.content, recipient=recipient, granted=granted),
     )
 
 
@@ -123,11 +126,3 @@ def visible_facts(
         return facts
     shown = visible_sections(content, recipient=recipient, granted=granted)
     return {name: value for name, value in facts.items() if FACT_SECTIONS.get(name) in shown}
-
-
-def delivery_facts(delivery: Delivery) -> dict[str, Any]:
-    return visible_facts(
-        from_dict(delivery.submission.content),
-        recipient=delivery.recipient.code,
-        granted=frozenset(delivery.sections),
-    )

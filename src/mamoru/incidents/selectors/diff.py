@@ -16,7 +16,6 @@ from mamoru.audit.reads import audited_read
 from mamoru.incidents.content import SubmissionView, to_dict
 from mamoru.incidents.models import Delivery, Submission
 from mamoru.incidents.records import (
-    delivery_facts,
     delivery_view,
     submission_view,
     visible_facts,
@@ -98,7 +97,7 @@ def _seen_by(principal: Principal, submission: Submission) -> _Seen:
     delivery = Delivery.objects.select_related(
         "submission__report__organisation", "submission__approved_by", "recipient"
     ).get(submission=submission, recipient=principal.organisation)
-    return _Seen(delivery_view(delivery), delivery_facts(delivery))
+    return _Seen(*delivery_view(delivery))
 
 
 def _target(arguments: Mapping[str, Any]) -> str:

@@ -26,7 +26,7 @@ from mamoru.incidents.models import (
     ReportStatus,
     Submission,
 )
-from mamoru.incidents.records import delivery_facts, delivery_view
+from mamoru.incidents.records import delivery_view
 from mamoru.orgs.models import Organisation
 from mamoru.orgs.policy import Access, DataKind
 from mamoru.orgs.principal import Principal
@@ -75,7 +75,7 @@ def report_deliveries(*, principal: Principal, report: IncidentReport) -> QueryS
         Delivery.objects.filter(
             report=report, current=True, report__in=reports_own(principal=principal)
         )
-        .select_related("recipient", "submission", "acknowledged_by")
+        .select_related("report", "recipient", "submission", "acknowledged_by")
         .order_by("recipient__code")
     )
 
@@ -90,8 +90,13 @@ def inbox(*, principal: Principal, unacknowledged: bool = False) -> QuerySet[Del
     qs = Delivery.objects.filter(recipient=principal.organisation)
     if unacknowledged:
         qs = qs.filter(acknowledged_at__isnull=True)
+    # submission__report: the recipient's view (records.delivery_view) reads it per row.
     return qs.select_related(
-        "submission__approved_by", "report__organisation", "recipient", "acknowledged_by"
+        "submission__report__organisation",
+        "submission__approved_by",
+        "report__organisation",
+        "recipient",
+        "acknowledged_by",
     ).order_by("-delivered_at", "-pk")
 
 
@@ -109,7 +114,7 @@ def inbox_item_get(*, principal: Principal, pk: int) -> InboxItem:
     """One delivery to the principal's organisation, cut for it; ``Delivery.DoesNotExist``
     otherwise."""
     delivery = inbox(principal=principal).get(pk=pk)
-    return InboxItem(delivery, delivery_view(delivery), delivery_facts(delivery))
+    return InboxItem(delivery, *delivery_view(delivery))
 
 
 def inbox_items(
@@ -118,7 +123,7 @@ def inbox_items(
     """Views of several deliveries (e.g. a page of :func:`inbox`), each cut for its recipient."""
     own = principal.organisation.pk
     return [
-        InboxItem(d, delivery_view(d), delivery_facts(d))
+        InboxItem(d, *delivery_view(d))
         for d in deliveries
         if d.recipient_id == own and principal.can(Permission.DATA_VIEW)
     ]
