@@ -45,25 +45,31 @@ class LoginForm(AuthenticationForm):
         self.fields["password"].widget.attrs.update({"autocomplete": "current-password"})
 
 
-class OtpForm(forms.Form):
-    otp_token = forms.CharField(
+def _code_field(*, max_length: int, help_text: _StrOrPromise, **attrs: str) -> forms.CharField:
+    """The one-time code input of the MFA pages (browsers may fill it from an SMS or app)."""
+    return forms.CharField(
         label=_("確認コード"),
+        max_length=max_length,
+        help_text=help_text,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", **attrs}),
+    )
+
+
+class OtpForm(forms.Form):
+    otp_token = _code_field(
         max_length=40,
         help_text=_("認証アプリに表示される6桁の数字、またはリカバリーコードを入力してください。"),
-        widget=forms.TextInput(
-            attrs={"autocomplete": "one-time-code", "autocapitalize": "none", "spellcheck": "false"}
-        ),
+        autocapitalize="none",
+        spellcheck="false",
     )
 
 
 class TotpConfirmForm(forms.Form):
-    otp_token = forms.CharField(
-        label=_("確認コード"),
+    otp_token = _code_field(
         max_length=8,
         help_text=_("認証アプリに表示される6桁の数字を入力してください。"),
-        widget=forms.TextInput(
-            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "pattern": "[0-9]*"}
-        ),
+        inputmode="numeric",
+        pattern="[0-9]*",
     )
 
 
