@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import re
 import ssl
 import warnings
@@ -21,6 +22,7 @@ MAX_BODY = 64 * 1024
 _TITLE = re.compile(rb"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
 
 
+@functools.cache  # one context per pair of bounds, shared: nothing changes it afterwards
 def insecure_context(
     minimum: ssl.TLSVersion | None = None, maximum: ssl.TLSVersion | None = None
 ) -> ssl.SSLContext:

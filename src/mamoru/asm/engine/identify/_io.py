@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import ssl
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -58,6 +59,7 @@ class Conn:
         return await self.recv_until(b"\x00\xff\x00never\x00", limit)
 
 
+@functools.cache  # built once, shared by every connection: nothing changes it afterwards
 def client_tls_context() -> ssl.SSLContext:
     """A context that completes a handshake with anything: we identify, we do not trust."""
     ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
