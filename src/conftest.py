@@ -7,6 +7,7 @@ import subprocess
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import hypothesis
 import pytest
 
 if TYPE_CHECKING:
@@ -14,6 +15,11 @@ if TYPE_CHECKING:
 
 
 LOCALE = Path(__file__).parent / "mamoru" / "locale"
+
+# No per-example deadline: speed is measured in bench/, never asserted in tests, and a
+# deadline fails property tests at random on a loaded two-core machine.
+hypothesis.settings.register_profile("mamoru", deadline=None)
+hypothesis.settings.load_profile("mamoru")
 
 
 def _compile_catalogues() -> None:
