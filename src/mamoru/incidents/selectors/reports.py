@@ -68,16 +68,28 @@ def submissions_of(*, principal: Principal, report: IncidentReport) -> QuerySet[
     )
 
 
-def report_deliveries(*, principal: Principal, report: IncidentReport) -> QuerySet[Delivery]:
-    """For the reporter: per recipient the newest delivery (what was sent, when, what is
-    due next, whether it was acknowledged)."""
+def _current_deliveries(principal: Principal) -> QuerySet[Delivery]:
     return (
-        Delivery.objects.filter(
-            report=report, current=True, report__in=reports_own(principal=principal)
-        )
+        Delivery.objects.filter(current=True, report__in=reports_own(principal=principal))
         .select_related("report", "recipient", "submission", "acknowledged_by")
         .order_by("recipient__code")
     )
+
+
+def report_deliveries(*, principal: Principal, report: IncidentReport) -> QuerySet[Delivery]:
+    """For the reporter: per recipient the newest delivery (what was sent, when, what is
+    due next, whether it was acknowledged)."""
+    return _current_deliveries(principal).filter(report=report)
+
+
+def reports_deliveries(
+    *, principal: Principal, reports: list[IncidentReport]
+) -> dict[int, list[Delivery]]:
+    """:func:`report_deliveries` of several own reports in one query, by report pk."""
+    by_report: dict[int, list[Delivery]] = {r.pk: [] for r in reports}
+    for delivery in _current_deliveries(principal).filter(report__in=list(by_report)):
+        by_report[delivery.report_id].append(delivery)
+    return by_report
 
 
 # --- the recipient's side ------------------------------------------------------------------

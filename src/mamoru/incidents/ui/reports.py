@@ -59,15 +59,8 @@ def _detail(report: IncidentReport) -> HttpResponse:
 def report_list(request: HttpRequest, principal: Principal) -> HttpResponse:
     reports = list(selectors.reports_own(principal=principal)[:PAGE_SIZE])
     soon = timezone.now() + SOON
-    rows = [
-        (
-            report,
-            present.delivery_rows(
-                selectors.report_deliveries(principal=principal, report=report), soon=soon
-            ),
-        )
-        for report in reports
-    ]
+    deliveries = selectors.reports_deliveries(principal=principal, reports=reports)
+    rows = [(report, present.delivery_rows(deliveries[report.pk], soon=soon)) for report in reports]
     context = {
         "rows": rows,
         "can_create": principal.can(Permission.DATA_EDIT) and _is_local_government(principal),
