@@ -16,9 +16,11 @@ if TYPE_CHECKING:
 
 LOCALE = Path(__file__).parent / "mamoru" / "locale"
 
-# No per-example deadline: speed is measured in bench/, never asserted in tests, and a
-# deadline fails property tests at random on a loaded two-core machine.
-hypothesis.settings.register_profile("mamoru", deadline=None)
+# No per-example deadline nor "too slow" check: speed is measured in bench/, never asserted
+# in tests, and both fail property tests at random on a loaded two-core machine.
+hypothesis.settings.register_profile(
+    "mamoru", deadline=None, suppress_health_check=[hypothesis.HealthCheck.too_slow]
+)
 hypothesis.settings.load_profile("mamoru")
 
 
