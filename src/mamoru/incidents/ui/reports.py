@@ -3,6 +3,7 @@ approval and submission, and a report's detail with its recipients and threads."
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any
 
@@ -17,7 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from mamoru.core.jpcalendar import to_jst
 from mamoru.incidents import selectors, services
 from mamoru.incidents.content import Phase
-from mamoru.incidents.models import IncidentReport, ReportStatus
+from mamoru.incidents.models import IncidentReport, ReportStatus, Submission
 from mamoru.incidents.records import NotALocalGovernmentError, reporter_context, submission_view
 from mamoru.incidents.routing.codes import NATIONAL_BODIES
 from mamoru.incidents.ui import present
@@ -166,6 +167,24 @@ def _threads(principal: Principal, report: IncidentReport, codes: list[str]) -> 
     ]
 
 
+def _draft_rows(report: IncidentReport, names: Mapping[str, str]) -> dict[str, Any]:
+    """The draft as the detail and approval pages show it; no rows when it does not parse."""
+    content = present.draft_content(report)
+    if content is None:
+        return {"content": None, "facts": [], "sections": [], "red": []}
+    return {
+        "content": content,
+        "facts": present.fact_rows(report.draft.get("facts", {})),
+        "sections": present.section_rows(content),
+        "red": present.red_names(content, names),
+    }
+
+
+def _preview(report: IncidentReport, submissions: list[Submission]) -> present.Preview:
+    first = submissions[0].submitted_at if submissions else None
+    return present.routing_preview(report, first_submitted=first)
+
+
 @principal_required
 def report_detail(request: HttpRequest, principal: Principal, public_id: str) -> HttpResponse:
     report = _own(principal, public_id)
@@ -174,26 +193,18 @@ def report_detail(request: HttpRequest, principal: Principal, public_id: str) ->
         selectors.report_deliveries(principal=principal, report=report),
         soon=timezone.now() + SOON,
     )
-    content = present.draft_content(report)
     names = {d.delivery.recipient.code: d.delivery.recipient.name for d in deliveries}
     open_report = report.status in (ReportStatus.DRAFT, ReportStatus.AWAITING_APPROVAL)
     context = {
         "report": report,
-        "content": content,
-        "facts": present.fact_rows(report.draft.get("facts", {})) if content else [],
-        "sections": present.section_rows(content) if content else [],
-        "red": present.red_names(content, {**NATIONAL_BODIES, **names}) if content else [],
+        **_draft_rows(report, {**NATIONAL_BODIES, **names}),
         "submissions": submissions,
         "deliveries": deliveries,
         "threads": [
             (names[code], code, thread)
             for code, thread in _threads(principal, report, sorted(names))
         ],
-        "preview": present.routing_preview(
-            report, first_submitted=submissions[0].submitted_at if submissions else None
-        )
-        if open_report
-        else None,
+        "preview": _preview(report, submissions) if open_report else None,
         "can_edit": principal.can(Permission.DATA_EDIT) and report.status != ReportStatus.CLOSED,
         "can_request": principal.can(Permission.DATA_EDIT) and report.status == ReportStatus.DRAFT,
         "can_approve": principal.can(Permission.REPORTS_APPROVE)
@@ -240,17 +251,12 @@ def report_approve(request: HttpRequest, principal: Principal, public_id: str) -
                 % {"version": submission.version, "phase": Phase(submission.phase).label},
             )
             return _detail(report)
-    content = present.draft_content(report)
     context = {
         "report": report,
         "form": form,
         "errors": error_summary(form) + [("", "", e) for e in errors],
-        "facts": present.fact_rows(report.draft.get("facts", {})) if content else [],
-        "sections": present.section_rows(content) if content else [],
-        "red": present.red_names(content, NATIONAL_BODIES) if content else [],
-        "preview": present.routing_preview(
-            report, first_submitted=submissions[0].submitted_at if submissions else None
-        ),
+        **_draft_rows(report, NATIONAL_BODIES),
+        "preview": _preview(report, submissions),
         "submissions": submissions,
     }
     return render(request, "incidents/report_approve.html", context, status=400 if errors else 200)
