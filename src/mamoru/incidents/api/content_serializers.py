@@ -214,17 +214,3 @@ def content_input(validated: dict[str, Any]) -> dict[str, Any]:
     data["facts"]["timeline"].pop("approved", None)
     data["facts"]["timeline"].pop("submitted", None)
     return data
-
-
-class ContentOut(Serializer):
-    """A content as someone sees it (every part may be absent from a recipient's view)."""
-
-    facts = serializers.DictField(help_text="事実（受け取る項目に属するものだけ）")
-    title = serializers.CharField()
-    sections = serializers.DictField(child=serializers.CharField())
-    contact = ContactSerializer(allow_null=True)
-    tlp = serializers.ChoiceField(choices=_TLP_CHOICES)
-    section_tlp = serializers.DictField(child=serializers.ChoiceField(choices=_TLP_CHOICES))
-    red_recipients = serializers.DictField(
-        child=serializers.ListField(child=serializers.CharField()), required=False
-    )

@@ -66,16 +66,6 @@ def withheld_labels(view: SubmissionView) -> list[str]:
     return [SECTIONS[s] for s in SECTIONS if s in view.withheld]
 
 
-def own_marking_sections(view: SubmissionView) -> list[str]:
-    """Shared sections whose marking differs from the report's (they need their own label)."""
-    content = view.content
-    return [
-        s
-        for s in SECTIONS
-        if s in content.sections and is_shared(view, s) and content.marking(s) != content.tlp
-    ]
-
-
 # --- dates ---------------------------------------------------------------------------------
 
 
