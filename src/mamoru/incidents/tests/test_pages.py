@@ -225,6 +225,22 @@ def test_the_inbox_lists_unacknowledged_and_overdue_first(
     assert f"/inbox/{first.pk}/" in rows[1]
 
 
+def test_the_inbox_counts_a_report_overdue_once_not_per_version_received(
+    cast: Cast, ciso: User, sent: dict[str, Any]
+) -> None:
+    report = IncidentReport.objects.get(public_id=sent["public_id"])
+    report = services.report_update_draft(
+        report=report, principal=principal(ciso), content=red_cause_content(people=102)
+    )
+    services.report_approve_and_submit(report=report, principal=principal(ciso))
+    Delivery.objects.filter(report=report).update(next_due_at=timezone.now() - timedelta(hours=1))
+    page = client_for(cast.ppc).get(f"{BASE}/inbox/").text
+    rows = page.split("<tbody>")[1].split("</tr>")
+    overdue = [row for row in rows if 'class="row--overdue"' in row]
+    assert len(overdue) == 1
+    assert f"/inbox/{sent['deliveries']['PPC']}/" not in overdue[0]
+
+
 def test_acknowledging_and_the_question_thread(cast: Cast, sent: dict[str, Any]) -> None:
     pk = sent["deliveries"]["PPC"]
     ppc = client_for(cast.ppc)

@@ -17,8 +17,12 @@ from django.utils.translation import gettext as _
 
 from mamoru.core.jpcalendar import to_jst
 from mamoru.incidents.content import ReportContent, Tlp, from_dict
-from mamoru.incidents.models import Delivery, IncidentReport, ReportStatus
-from mamoru.incidents.records import NotALocalGovernmentError, reporter_context
+from mamoru.incidents.models import Delivery, IncidentReport
+from mamoru.incidents.records import (
+    NotALocalGovernmentError,
+    delivery_overdue,
+    reporter_context,
+)
 from mamoru.incidents.routing import (
     Category,
     NoRuleSetError,
@@ -215,11 +219,7 @@ class DeliveryRow:
 
 
 def is_overdue(delivery: Delivery, *, now: datetime | None = None) -> bool:
-    return (
-        delivery.next_due_at is not None
-        and delivery.next_due_at < (now or timezone.now())
-        and delivery.report.status != ReportStatus.CLOSED
-    )
+    return delivery_overdue(delivery, now=now or timezone.now())
 
 
 def delivery_rows(deliveries: Iterable[Delivery], *, soon: datetime) -> list[DeliveryRow]:
