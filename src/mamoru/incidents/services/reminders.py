@@ -33,7 +33,7 @@ class _Due:
     due_at: datetime
 
 
-def _final_dues(now: datetime, horizon: datetime) -> Iterator[_Due]:
+def _final_dues(horizon: datetime) -> Iterator[_Due]:
     deliveries = (
         Delivery.objects.filter(current=True, next_due_at__lte=horizon)
         .exclude(report__status=ReportStatus.CLOSED)
@@ -44,7 +44,7 @@ def _final_dues(now: datetime, horizon: datetime) -> Iterator[_Due]:
         yield _Due(delivery.report, delivery.recipient.name, "確報", delivery.next_due_at)
 
 
-def _preliminary_dues(now: datetime, horizon: datetime) -> Iterator[_Due]:
+def _preliminary_dues(horizon: datetime) -> Iterator[_Due]:
     """Reports never submitted: the 第一報 deadlines their draft would be routed with."""
     drafts = IncidentReport.objects.filter(
         status__in=[ReportStatus.DRAFT, ReportStatus.AWAITING_APPROVAL], submissions__isnull=True
@@ -71,7 +71,7 @@ def deadline_reminders_send(
     now = now or timezone.now()
     horizon = now + within
     created = 0
-    for due in [*_final_dues(now, horizon), *_preliminary_dues(now, horizon)]:
+    for due in [*_final_dues(horizon), *_preliminary_dues(horizon)]:
         overdue = due.due_at <= now
         state = "overdue" if overdue else "soon"
         key = f"deadline:{due.report.pk}:{due.recipient_name}:{due.phase_label}:{due.due_at.isoformat()}:{state}"
