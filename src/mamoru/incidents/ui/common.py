@@ -16,6 +16,7 @@ from django.core.exceptions import (
 )
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext, gettext_lazy
 
 from mamoru.incidents.content import SubmissionView
 from mamoru.incidents.exports import EXPORTERS, PdfUnavailableError
@@ -63,7 +64,7 @@ def run(call: Callable[[], T]) -> tuple[T | None, list[str]]:
     except ValidationError as exc:
         return None, service_errors(exc)
     except PermissionDenied as exc:
-        return None, [str(exc) or "この操作をする権限がありません。"]
+        return None, [str(exc) or gettext("この操作をする権限がありません。")]
 
 
 def act(request: HttpRequest, call: Callable[[], object], *, success: str = "") -> bool:
@@ -87,7 +88,7 @@ def download(
         body = exporter.render(views)
     except PdfUnavailableError:
         return refused(
-            request, "PDFを作成できません（サーバーにフォントがありません）。", status=503
+            request, gettext("PDFを作成できません（サーバーにフォントがありません）。"), status=503
         )
     response = HttpResponse(body, content_type=exporter.media_type)
     response["Content-Disposition"] = f'attachment; filename="{stem}.{exporter.file_extension}"'
@@ -99,5 +100,5 @@ EXPORT_LABELS = {
     "pdf": "PDF",
     "csv": "CSV",
     "stix": "STIX 2.1（JSON）",
-    "ppc": "個人情報保護委員会の報告項目",
+    "ppc": gettext_lazy("個人情報保護委員会の報告項目"),
 }

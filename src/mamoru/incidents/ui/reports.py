@@ -19,7 +19,7 @@ from mamoru.core.jpcalendar import to_jst
 from mamoru.incidents import selectors, services
 from mamoru.incidents.content import Phase
 from mamoru.incidents.models import IncidentReport, ReportStatus, Submission
-from mamoru.incidents.records import NotALocalGovernmentError, reporter_context, submission_view
+from mamoru.incidents.records import reporter_context, submission_view
 from mamoru.incidents.routing.codes import NATIONAL_BODIES
 from mamoru.incidents.ui import present
 from mamoru.incidents.ui.common import (
@@ -64,17 +64,10 @@ def report_list(request: HttpRequest, principal: Principal) -> HttpResponse:
     rows = [(report, present.delivery_rows(deliveries[report.pk], soon=soon)) for report in reports]
     context = {
         "rows": rows,
-        "can_create": principal.can(Permission.DATA_EDIT) and _is_local_government(principal),
+        "can_create": principal.can(Permission.DATA_EDIT)
+        and principal.organisation.is_local_government,
     }
     return render(request, "incidents/report_list.html", context)
-
-
-def _is_local_government(principal: Principal) -> bool:
-    try:
-        reporter_context(principal.organisation)
-    except NotALocalGovernmentError:
-        return False
-    return True
 
 
 def _form(principal: Principal, report: IncidentReport | None, **kwargs: Any) -> ReportForm:
@@ -122,7 +115,7 @@ def _request_approval(request: HttpRequest, principal: Principal, report: Incide
 def _form_page(
     request: HttpRequest, principal: Principal, report: IncidentReport | None
 ) -> HttpResponse:
-    if not principal.can(Permission.DATA_EDIT) or not _is_local_government(principal):
+    if not principal.can(Permission.DATA_EDIT) or not principal.organisation.is_local_government:
         return refused(request, _("この団体では報告を作成・編集する権限がありません。"))
     if report is not None and report.status == ReportStatus.CLOSED:
         messages.error(request, _("確報を提出済みの報告です。変更するには報告を再開してください。"))
