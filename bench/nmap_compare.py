@@ -28,7 +28,7 @@ LAB_NET = 77
 PRODUCT_WORDS = {
     "nginx": "nginx", "Apache httpd": "apache", "OpenSSH": "openssh", "vsftpd": "vsftpd",
     "Redis": "redis", "memcached": "memcached", "PostgreSQL": "postgresql", "Exim": "exim",
-    "NSD": "nsd",
+    "NSD": "nsd", "Squid": "squid",
 }  # fmt: skip
 
 

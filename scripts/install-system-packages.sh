@@ -18,6 +18,7 @@ if [ "$mode" = test ]; then
     nginx apache2 openssh-server vsftpd memcached   # scanner lab: real Debian servers
     exim4-daemon-light nsd nmap nftables iproute2    # SMTP, DNS zones, reference scanner, netns
     openssl                                          # lab certificates
+    squid                                            # scanner lab: an open HTTP proxy
     poppler-utils                                    # pdftotext/pdftoppm in the export tests
   )
 fi

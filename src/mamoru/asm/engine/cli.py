@@ -39,6 +39,7 @@ from mamoru.asm.engine.targets import (
     TargetError,
     TargetPlan,
     build_plan,
+    parse_canary,
     parse_resolver,
     read_targets_file,
 )
@@ -163,6 +164,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="N",
         help=f"probes repeated when unanswered (default: {_DEFAULTS.retries})",
     )
+    parser.add_argument(
+        "--canary",
+        action="append",
+        default=[],
+        metavar="IP:PORT",
+        help="an approved in-scope web page the open-proxy check may ask a proxy to fetch, "
+        "besides the web services the scan finds itself (repeatable; same scope rules as "
+        "targets)",
+    )
     parser.add_argument("--format", choices=("table", "json"), default="table")
     parser.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE")
     parser.add_argument(
@@ -203,6 +213,8 @@ def _canonical_arguments(args: argparse.Namespace, allow_private: bool) -> list[
     words = list(args.targets)
     for file_name in args.targets_file:
         words += ["--targets-file", file_name]
+    for canary in getattr(args, "canary", None) or ():
+        words += ["--canary", canary]
     words += ["--ports", args.ports, "--rate", f"{args.rate:g}"]
     words += ["--concurrency", str(args.concurrency), "--timeout", f"{args.timeout:g}"]
     words += ["--retries", str(args.retries), "--format", args.format]
@@ -264,8 +276,12 @@ def _collect_targets(args: argparse.Namespace) -> list[str]:
     return texts
 
 
-def _options(args: argparse.Namespace, stderr: Stream) -> ScanOptions:
+def _options(args: argparse.Namespace, stderr: Stream, *, allow_private: bool) -> ScanOptions:
     ports = parse_ports(args.ports)
+    canaries = tuple(
+        parse_canary(text, allow_private=allow_private)
+        for text in getattr(args, "canary", None) or ()
+    )
     if args.resolver:
         parse_resolver(args.resolver)
     identify_concurrency = 64
@@ -293,6 +309,7 @@ def _options(args: argparse.Namespace, stderr: Stream) -> ScanOptions:
         resolver=args.resolver,
         service_timeout=max(5.0, args.timeout),
         identify_concurrency=identify_concurrency,
+        canaries=canaries,
     )
 
 
@@ -427,7 +444,7 @@ def run(
     allow_private = bool(args.allow_private) or allow_private_default
     try:
         texts = _collect_targets(args)
-        options = _options(args, stderr)
+        options = _options(args, stderr, allow_private=allow_private)
         steps = _enabled_steps(args, options, post_steps)
         active = _active_stages(options, stages)
         report = ScanReport(

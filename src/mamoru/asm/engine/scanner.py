@@ -6,9 +6,12 @@ open port the identified :class:`Service` and the :class:`Finding`\\ s of the ch
 not do. A failing stage never ends the scan: it becomes a ``ScanError`` event.
 
 Identification starts as soon as a port is found open; the checks of an address start once
-all its ports are answered and its open ports identified, so each check is told the
-address's other open ports (the open-proxy check's in-scope canaries). Only the addresses
-in flight are tracked, never the whole plan.
+all its ports are answered and its open ports identified, so each check is told its
+in-scope canaries for the open-proxy check (:mod:`canaries`): the address's other open
+ports, open web services of other addresses of the same scan, and the endpoints the caller
+approved (``ScanOptions.canaries``). A service the open-proxy check would test that has no
+web canary yet waits — until the scan finds one, or until the scan is over. Only the
+addresses in flight are tracked, never the whole plan.
 
 The identification and check stages are injected callables (``typing.Protocol``), so the
 orchestration is tested with fakes; :func:`default_stages` finds the real ones
@@ -25,6 +28,7 @@ from collections.abc import AsyncGenerator, Awaitable, Callable, Iterable, Itera
 from dataclasses import asdict, dataclass, field
 from typing import Any, NamedTuple, Protocol, cast
 
+from mamoru.asm.engine.canaries import Canary, CanaryPool
 from mamoru.asm.engine.model import Finding, PortResult, PortState, Service, Target
 from mamoru.asm.engine.portscan import PortScanConfig, scan_ports
 from mamoru.asm.engine.targets import TargetPlan
@@ -59,8 +63,10 @@ class Identifier(Protocol):
 class ServiceChecker(Protocol):
     """Check an identified service for weaknesses (``mamoru.asm.engine.checks.check_service``).
 
-    When the callable also takes ``canary_ports``, it is given the other open ports of the
-    same address (the open-proxy check fetches one of them through the service).
+    When the callable also takes ``canaries``, it is given in-scope endpoints (address,
+    port), best first, for the open-proxy check to fetch through the service (see
+    :mod:`mamoru.asm.engine.canaries`); a callable that takes only ``canary_ports`` is
+    given the other open ports of the same address.
     """
 
     async def __call__(self, service: Service, *, timeout: float) -> list[Finding]: ...
@@ -115,6 +121,8 @@ class Stages:
     identify: Identifier | None = None
     check_service: ServiceChecker | None = None
     check_domain: DomainChecker | None = None
+    # whether check_service would want a web canary for a service (the checks' own answer)
+    wants_canary: Callable[[Service], bool] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,6 +137,9 @@ class ScanOptions:
     service_timeout: float = 5.0
     stage_timeout: float = 120.0  # a guard around one whole stage call on one port
     identify_concurrency: int = 64
+    # approved in-scope endpoints (address, port) the open-proxy check may use as
+    # canaries besides what the scan finds; the caller vouches that they are in scope
+    canaries: tuple[Canary, ...] = ()
 
 
 def _optional(module_name: str, attribute: str) -> Any:
@@ -151,7 +162,13 @@ def default_stages() -> Stages:
         check_domain=cast(
             DomainChecker | None, _optional("mamoru.asm.engine.checks", "check_domain")
         ),
+        wants_canary=cast(
+            Callable[[Service], bool] | None, _optional("mamoru.asm.engine.checks", "wants_canary")
+        ),
     )
+
+
+MAX_WAITING = 256  # services held for a canary at most; beyond, checked without one
 
 
 class _End(NamedTuple):
@@ -213,9 +230,17 @@ class _Run:
         self.hosts: dict[HostKey, _Host] = {}
         self.check_service = stages.check_service if options.checks else None
         self.rtt_hint = stages.identify is not None and accepts(stages.identify, "rtt_hint")
-        self.canaries = self.check_service is not None and accepts(
-            self.check_service, "canary_ports"
+        self.canary_keyword = next(
+            (
+                keyword
+                for keyword in ("canaries", "canary_ports")
+                if self.check_service is not None and accepts(self.check_service, keyword)
+            ),
+            None,
         )
+        self.pool = CanaryPool(options.canaries)
+        # services that wait for a web canary: (service, its address's services, open ports)
+        self.waiting: list[tuple[Service, list[Service], list[int]]] = []
 
     def _spawn(self, coroutine: Awaitable[None]) -> None:
         task = asyncio.ensure_future(coroutine)
@@ -265,6 +290,8 @@ class _Run:
             if isinstance(service, Service):
                 host.services.append(service)
                 await emit(service)
+                if self.pool.offer(service):
+                    self._release(emit)
         finally:
             host.identifying -= 1
             self.slots.release()
@@ -276,13 +303,42 @@ class _Run:
         del self.hosts[key]
         if self.check_service is not None:
             for service in host.services:
-                canaries = [port for port in host.open_ports if port != service.port]
-                self._spawn(self._check(emit, service, canaries))
+                self._check_or_wait(emit, service, host.services, host.open_ports)
 
-    async def _check(self, emit: Emit, service: Service, canaries: list[int]) -> None:
+    def _check_or_wait(
+        self, emit: Emit, service: Service, neighbours: list[Service], open_ports: list[int]
+    ) -> None:
+        canaries, has_web = self.pool.for_service(service, neighbours, open_ports)
+        wants = self.stages.wants_canary
+        if (
+            not has_web
+            and self.canary_keyword == "canaries"
+            and wants is not None
+            and wants(service)
+            and len(self.waiting) < MAX_WAITING
+        ):
+            self.waiting.append((service, neighbours, open_ports))
+            return
+        self._spawn(self._check(emit, service, canaries))
+
+    def _release(self, emit: Emit) -> None:
+        """Check the services that waited for a canary, with the canaries known now."""
+        waiting, self.waiting = self.waiting, []
+        for service, neighbours, open_ports in waiting:
+            canaries, _ = self.pool.for_service(service, neighbours, open_ports)
+            self._spawn(self._check(emit, service, canaries))
+
+    def _canary_arguments(self, service: Service, canaries: tuple[Canary, ...]) -> dict[str, Any]:
+        if self.canary_keyword == "canaries":
+            return {"canaries": canaries}
+        if self.canary_keyword == "canary_ports":
+            return {"canary_ports": tuple(port for ip, port in canaries if ip == service.ip)}
+        return {}
+
+    async def _check(self, emit: Emit, service: Service, canaries: tuple[Canary, ...]) -> None:
         check = self.check_service
         assert check is not None
-        extra = {"canary_ports": tuple(canaries)} if self.canaries else {}
+        extra = self._canary_arguments(service, canaries)
         where = {"ip": service.ip, "port": service.port, "hostname": service.hostname}
         async with self.slots:
             call = check(service, timeout=self.options.service_timeout, **extra)
@@ -339,7 +395,9 @@ class _Run:
             self.progress(done, total)
             if identify:
                 await self._port_result(emit, result)
-        while self.pending:
+        while self.pending or self.waiting:
+            if not self.pending:
+                self._release(emit)  # every address is done: no other canary will come
             await asyncio.gather(*self.pending)
 
     def cancel(self) -> None:

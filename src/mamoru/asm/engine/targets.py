@@ -35,6 +35,7 @@ __all__ = [
     "TargetPlan",
     "TargetSpec",
     "build_plan",
+    "parse_canary",
     "parse_resolver",
     "parse_target",
     "read_targets_file",
@@ -206,6 +207,24 @@ def parse_target(text: str) -> TargetSpec:
         host, _, port_text = stripped.partition(":")
         return _spec_from_host(host, (_port_from_text(port_text, stripped),), stripped)
     return _spec_from_host(stripped.strip("[]"), (), stripped)
+
+
+def parse_canary(text: str, *, allow_private: bool) -> tuple[str, int]:
+    """Parse an approved canary endpoint, ``IP:PORT`` (``[v6]:PORT``, ``http://IP:PORT/``).
+
+    The same scope rules as for targets apply: a canary is a page the open-proxy check
+    asks a proxy to fetch, so it must never lie outside what may be scanned.
+    """
+    spec = parse_target(text)
+    network = spec.network
+    if network is None or network.num_addresses != 1 or len(spec.ports) != 1:
+        raise TargetError(f"canary {text!r}: expected IP:PORT or http://IP:PORT/")
+    reason = None if allow_private else scope_violation(network)
+    if reason:
+        raise TargetError(
+            f"canary {text!r} is out of scope: {reason}; pass --allow-private to use it anyway"
+        )
+    return str(network.network_address), spec.ports[0]
 
 
 def read_targets_file(path: str | Path) -> list[str]:

@@ -2,8 +2,11 @@
 
 Entry points (all asyncio, no Django):
 
-- ``check_service(service, *, timeout=5.0, canary_ports=())`` — the checks that apply to
-  one identified ``Service`` (TLS, HTTP, FTP, SMTP, databases, caches, remote access...).
+- ``check_service(service, *, timeout=5.0, canary_ports=(), canaries=())`` — the checks
+  that apply to one identified ``Service`` (TLS, HTTP, FTP, SMTP, databases, caches,
+  remote access...).
+- ``wants_canary(service)`` — whether the open-proxy check would test the service, so a
+  scanner knows to find it an in-scope canary first.
 - ``check_domain(domain, *, resolver=None, timeout=5.0)`` — DNS records and SPF/DMARC.
 - ``tls_inspect(ip, port, *, hostname, timeout)`` — accepted TLS versions and certificate.
 
@@ -15,6 +18,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable, Sequence
 
+from mamoru.asm.engine.canaries import Canary
 from mamoru.asm.engine.checks import services as svc
 from mamoru.asm.engine.checks.catalogue import CATALOGUE, FindingKind, new_finding
 from mamoru.asm.engine.checks.http import http_checks
@@ -25,12 +29,14 @@ from mamoru.asm.engine.model import Finding, Service
 
 __all__ = [
     "CATALOGUE",
+    "Canary",
     "DnsCheckError",
     "FindingKind",
     "check_domain",
     "check_service",
     "new_finding",
     "tls_inspect",
+    "wants_canary",
 ]
 
 Check = Callable[..., Awaitable[list[Finding]]]
@@ -53,6 +59,7 @@ PROTOCOL_CHECKS: dict[str, Check] = {
     "rfb": svc.vnc_checks,
 }
 HTTP_NAMES = frozenset({"http", "https", "http-alt", "https-alt", "ssl/http", "elasticsearch"})
+PROXY_NAMES = HTTP_NAMES | {"http-proxy", "squid-http"}
 TLS_NAMES = frozenset(
     {"https", "https-alt", "ssl/http", "imaps", "pop3s", "smtps", "ftps", "ldaps", "ssl/unknown"}
 )
@@ -73,12 +80,23 @@ async def _tls(service: Service, timeout: float) -> list[Finding]:
     return tls_findings(service, info) if info.versions else []
 
 
+def wants_canary(service: Service) -> bool:
+    """Whether :func:`check_service` would ask ``service`` to relay a canary page."""
+    return not uses_tls(service) and service.service in PROXY_NAMES
+
+
 async def check_service(
-    service: Service, *, timeout: float = 5.0, canary_ports: Sequence[int] = ()
+    service: Service,
+    *,
+    timeout: float = 5.0,
+    canary_ports: Sequence[int] = (),
+    canaries: Sequence[Canary] = (),
 ) -> list[Finding]:
     """Run every check that applies to ``service`` and return its findings.
 
-    ``canary_ports`` are other open TCP ports the scan found on the same address; the
+    ``canary_ports`` are other open TCP ports the scan found on the same address, and
+    ``canaries`` other in-scope endpoints (address, port) — the scan's other open web
+    services, or approved endpoints of the organisation's scope — best first. The
     open-proxy check fetches a page from one of them through the service (never from
     anywhere else) and is skipped without them. Network errors inside a check mean "no
     finding", never an exception: a scan goes on when one service misbehaves.
@@ -92,8 +110,9 @@ async def check_service(
         jobs.append(protocol_check(service, timeout=timeout))
     if service.service in HTTP_NAMES and service.extra.get("vpn") != "true":
         jobs.append(http_checks(service, tls=tls, timeout=timeout))
-    if not tls and canary_ports and service.service in HTTP_NAMES | {"http-proxy", "squid-http"}:
-        jobs.append(open_proxy_check(service, canary_ports=canary_ports, timeout=timeout))
+    endpoints = [(service.ip, port) for port in canary_ports] + list(canaries)
+    if endpoints and wants_canary(service):
+        jobs.append(open_proxy_check(service, canaries=endpoints, timeout=timeout))
     results = await asyncio.gather(*jobs)
     found = [finding for result in results for finding in result]
     return [*svc.identity_findings(service), *found]

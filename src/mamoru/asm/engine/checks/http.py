@@ -13,8 +13,9 @@ import re
 import secrets
 from dataclasses import dataclass
 
-from mamoru.asm.engine.checks._net import HttpResponse, excerpt, http_request
+from mamoru.asm.engine.checks._net import USER_AGENT, HttpResponse, excerpt, http_request
 from mamoru.asm.engine.checks.catalogue import new_finding
+from mamoru.asm.engine.echo import Echo
 from mamoru.asm.engine.httpwire import host_header
 from mamoru.asm.engine.model import Evidence, Finding, Service
 
@@ -74,6 +75,13 @@ class _Target:
         except (OSError, TimeoutError, ValueError, EOFError, asyncio.IncompleteReadError):
             return None
 
+    def echo(self, path: str) -> Echo:
+        """What the response to ``path`` may repeat from our request (never evidence)."""
+        svc = self.service
+        host = host_header(svc.ip, svc.port, svc.hostname, self.tls)
+        return Echo.of_http(path, host=host, user_agent=USER_AGENT, ip=svc.ip,
+                            hostname=svc.hostname)  # fmt: skip
+
     def finding(self, kind: str, evidence: Evidence, details: dict[str, str]) -> Finding:
         svc = self.service
         return new_finding(kind, ip=svc.ip, port=svc.port, hostname=svc.hostname,
@@ -122,6 +130,15 @@ async def _listings(target: _Target, root: HttpResponse) -> list[Finding]:
     return []
 
 
+def _panel_match(panel: AdminPanel, response: HttpResponse, echo: Echo) -> str | None:
+    """The panel's signature in ``response``, outside anything it repeats from the request."""
+    text = echo.scrub(_flatten(response))
+    for match in re.finditer(panel.pattern.pattern, text, re.IGNORECASE | re.MULTILINE):
+        if not echo.explains(match.group(0)):
+            return match.group(0)
+    return None
+
+
 async def _admin_panels(
     target: _Target, root: HttpResponse, soft404: bytes | None
 ) -> list[Finding]:
@@ -141,13 +158,14 @@ async def _admin_panels(
         # 200 = the page itself, 401 = its login prompt; error pages never count.
         if response is None or panel.name in seen or response.status not in (200, 401):
             continue
-        if soft404 is not None and response.body == soft404:
-            continue  # the server answers every path with the same page
-        match = re.search(panel.pattern.pattern, _flatten(response), re.IGNORECASE | re.MULTILINE)
+        echo = target.echo(path)
+        if soft404 is not None and echo.scrub_bytes(response.body) == soft404:
+            continue  # the server answers every path with the same page (but for the path)
+        match = _panel_match(panel, response, echo)
         if match:
             seen.add(panel.name)
             evidence = Evidence("http-get", f"GET {path} → {response.status_line()}: "
-                                f"{excerpt(match.group(0), 120)}")  # fmt: skip
+                                f"{excerpt(match, 120)}")  # fmt: skip
             found.append(target.finding("exposed-admin-panel", evidence,
                                         {"panel": panel.name, "path": path}))  # fmt: skip
     return found
@@ -172,12 +190,13 @@ def _elasticsearch(target: _Target, root: HttpResponse) -> list[Finding]:
 async def http_checks(service: Service, *, tls: bool, timeout: float) -> list[Finding]:
     """Security headers, directory listing, admin panels, open Elasticsearch on one HTTP service."""
     target = _Target(service, tls, timeout)
-    root, soft = await asyncio.gather(
-        target.get("/"), target.get(f"/mamoru-{secrets.token_hex(6)}/")
-    )
+    missing = f"/mamoru-{secrets.token_hex(6)}/"
+    root, soft = await asyncio.gather(target.get("/"), target.get(missing))
     if root is None:
         return []
-    soft404 = soft.body if soft is not None and soft.status == 200 else None
+    # blanked of what it repeats from our request, so that a soft 404 page that names the
+    # path it was asked for still compares equal for every other path
+    soft404 = target.echo(missing).scrub_bytes(soft.body) if soft and soft.status == 200 else None
     listings, panels = await asyncio.gather(
         _listings(target, root), _admin_panels(target, root, soft404)
     )

@@ -1,10 +1,12 @@
 """Open-proxy check, verified only against an in-scope canary.
 
-The proxy is asked to fetch ``http://<scanned host>:<another open port>/`` — a page on the
-very host being scanned, on a port the scan found open — and never any outside address.
-It is an open proxy only if what comes back through it is the canary page itself, and
-that page differs from what the proxy port serves on its own: a plain web server that
-answers absolute URLs with its own page (nginx does) is not a proxy.
+The proxy is asked to fetch ``http://<canary address>:<canary port>/`` — a page the scan
+itself found open on an in-scope address (another port of the scanned host, another
+address of the same scan) or one of the approved in-scope endpoints the caller passed —
+and never any other address. It is an open proxy only if what comes back through it is
+the canary page itself, and that page differs from what the proxy port serves on its own:
+a plain web server that answers absolute URLs with its own page (nginx does) is not a
+proxy.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Sequence
 
+from mamoru.asm.engine.canaries import Canary
 from mamoru.asm.engine.checks._net import HttpResponse, http_request
 from mamoru.asm.engine.checks.catalogue import new_finding
 from mamoru.asm.engine.httpwire import host_header
@@ -32,16 +35,21 @@ def _same(a: HttpResponse | None, b: HttpResponse | None) -> bool:
 
 
 async def open_proxy_check(
-    service: Service, *, canary_ports: Sequence[int], timeout: float
+    service: Service, *, canaries: Sequence[Canary], timeout: float
 ) -> list[Finding]:
-    """An ``open-proxy`` finding if ``service`` relays a request to a canary on its own host."""
+    """An ``open-proxy`` finding if ``service`` relays a request to one of ``canaries``.
+
+    ``canaries`` must be in scope (the caller's guarantee); the first
+    :data:`MAX_CANARIES` other than the service itself are tried, in the order given.
+    """
     ip, port = service.ip, service.port
     own_host = host_header(ip, port, None, False)
-    for canary in [p for p in canary_ports if p != port][:MAX_CANARIES]:
-        canary_host = host_header(ip, canary, None, False)
+    tried = [c for c in dict.fromkeys(canaries) if c != (ip, port)][:MAX_CANARIES]
+    for canary_ip, canary in tried:
+        canary_host = host_header(canary_ip, canary, None, False)
         url = f"http://{canary_host}/"
         direct, own, relayed = await asyncio.gather(
-            _get(ip, canary, "/", canary_host, timeout),
+            _get(canary_ip, canary, "/", canary_host, timeout),
             _get(ip, port, "/", own_host, timeout),
             _get(ip, port, url, canary_host, timeout),
         )

@@ -12,6 +12,7 @@ import html
 import re
 from dataclasses import dataclass, field
 
+from mamoru.asm.engine.echo import Echo
 from mamoru.asm.engine.httpwire import host_header, request_bytes
 from mamoru.asm.engine.identify._io import Conn, connect, printable
 from mamoru.asm.engine.identify.result import Ident
@@ -135,6 +136,12 @@ async def read_response(conn: Conn, limit: int = 65536) -> bytes:
             else raw + await conn.recv_until(b"0\r\n\r\n", limit - len(raw))
         )
     return raw + await conn.recv_all(limit - len(raw))
+
+
+def request_echo(path: str, ip: str, port: int, hostname: str | None, tls: bool) -> Echo:
+    """What a response to our GET of ``path`` may repeat (see :mod:`mamoru.asm.engine.echo`)."""
+    host = host_header(ip, port, hostname, tls)
+    return Echo.of_http(path, host=host, user_agent=USER_AGENT, ip=ip, hostname=hostname)
 
 
 async def exchange(conn: Conn, request: bytes, limit: int = 65536) -> HttpResponse | None:

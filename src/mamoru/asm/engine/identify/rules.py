@@ -23,6 +23,8 @@ from typing import Any
 
 import yaml
 
+from mamoru.asm.engine.echo import Echo
+
 RULES_DIR = Path(__file__).resolve().parents[2] / "rules"
 # libyaml's safe loader when present: ~600 rules load several times faster than in Python.
 _LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -181,12 +183,25 @@ class RuleSet:
             r.product for r in self._by_source.get(source, ()) if r.product and "{" not in r.product
         }
 
-    def match(self, source: str, text: str) -> RuleMatch | None:
-        """The first rule of ``source`` whose pattern is found in ``text``."""
+    def match(self, source: str, text: str, echo: Echo | None = None) -> RuleMatch | None:
+        """The first rule of ``source`` whose pattern is found in ``text``.
+
+        With ``echo`` (what the request that drew ``text`` sent), repetitions of the
+        request are blanked first and a match that is only a piece of it does not count.
+        """
+        if echo is not None:
+            return self._match_echoed(source, echo.scrub(text), echo)
         for rule in self._by_source.get(source, ()):
             found = rule.pattern.search(text)
             if found is not None:
                 return _result(rule, found)
+        return None
+
+    def _match_echoed(self, source: str, text: str, echo: Echo) -> RuleMatch | None:
+        for rule in self._by_source.get(source, ()):
+            for found in rule.pattern.finditer(text):
+                if not echo.explains(found.group(0)):
+                    return _result(rule, found)
         return None
 
 

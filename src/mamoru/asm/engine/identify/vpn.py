@@ -16,8 +16,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 
+from mamoru.asm.engine.echo import Echo
 from mamoru.asm.engine.identify._io import printable
-from mamoru.asm.engine.identify.http import HttpResponse, fetch
+from mamoru.asm.engine.identify.http import HttpResponse, fetch, request_echo
 from mamoru.asm.engine.identify.result import Ident
 from mamoru.asm.engine.identify.rules import cpe_name
 from mamoru.asm.engine.model import Evidence
@@ -38,6 +39,18 @@ class Fetcher:
             self.ip, self.port, path, tls=self.tls, hostname=self.hostname, timeout=self.timeout
         )
 
+    def echo(self, path: str) -> Echo:
+        """What a response to ``path`` may repeat from our request (see :mod:`echo`)."""
+        return request_echo(path, self.ip, self.port, self.hostname, self.tls)
+
+
+def speaks_for_itself(response: HttpResponse) -> bool:
+    """Whether a page's body may name its product: not an error page (a login prompt is).
+
+    Error pages are where servers and proxies repeat the request back.
+    """
+    return response.status < 400 or response.status == 401
+
 
 VersionProbe = Callable[[Fetcher, Ident], Awaitable[None]]
 
@@ -54,20 +67,30 @@ class Portal:
     location: re.Pattern[str] | None = None  # where "/" redirects to
     version: VersionProbe | None = None
 
-    def recognises(self, response: HttpResponse, *, redirects: bool = True) -> str | None:
+    def recognises(
+        self, response: HttpResponse, echo: Echo, *, redirects: bool = True
+    ) -> str | None:
         """The marker that identifies this portal in ``response``, if any.
 
-        ``redirects=False`` when we asked for the portal's own path: a plain http→https
-        redirect echoes the path back and must not count as the portal.
+        ``echo`` is what our request sent: nothing the response repeats from it counts
+        (Squid's error page repeats the ``/dana-na/`` path it was asked for). An error
+        page's body never counts. ``redirects=False`` when we asked for the portal's own
+        path: a plain http→https redirect repeats the path and must not count either.
         """
         for name in response.cookies:
             if name.startswith(self.cookies):
                 return f"cookie {name}"
         location = response.header("Location") or ""
-        if redirects and self.location is not None and self.location.search(location):
-            return f"redirect {location[:80]}"
-        found = self.body.search(response.body[:65536])
-        return f"marker {found.group(0)[:60].decode('latin-1')}" if found else None
+        if redirects and self.location is not None:
+            found_location = self.location.search(echo.scrub(location))
+            if found_location and not echo.explains(found_location.group(0)):
+                return f"redirect {location[:80]}"
+        if not speaks_for_itself(response):
+            return None
+        for found in self.body.finditer(echo.scrub_bytes(response.body[:65536])):
+            if not echo.explains(found.group(0)):
+                return f"marker {found.group(0)[:60].decode('latin-1')}"
+        return None
 
 
 _IVANTI_VERSION = re.compile(rb"ProductVersion\"?\s+VALUE=\"(\d+(?:\.\d+){1,3})", re.IGNORECASE)
@@ -114,7 +137,7 @@ async def _globalprotect_era(fetcher: Fetcher, ident: Ident) -> None:
 
 async def _sonicwall_version(fetcher: Fetcher, ident: Ident) -> None:
     response = await fetcher("/cgi-bin/welcome")
-    found = _ASSET_VERSION.search(response.body) if response else None
+    found = _ASSET_VERSION.search(response.body) if response and response.status == 200 else None
     if found:
         ident.version = found.group(1).decode()
         ident.evidence.append(Evidence("vpn-sonicwall-assets", printable(found.group(0))))
@@ -137,7 +160,12 @@ PORTALS: tuple[Portal, ...] = (
         vendor="Ivanti",
         cpe="a:ivanti:connect_secure",
         path="/dana-na/auth/url_default/welcome.cgi",
-        body=re.compile(rb"/dana-na/|Pulse Connect Secure|Ivanti Connect Secure|DSSignInURL"),
+        # the longer spellings first: on a page fetched from /dana-na/… the bare prefix
+        # is a piece of our own request and does not count (see Portal.recognises)
+        body=re.compile(
+            rb"/dana-na/(?:css|imgs|js)/|/dana-na/|Pulse Connect Secure|Ivanti Connect Secure"
+            rb"|DSSignInURL"
+        ),
         cookies=("DSID", "DSSIGNIN", "DSSignInURL", "DSLastAccess"),
         location=re.compile(r"/dana-na/|/dana/"),
         version=_ivanti_version,
@@ -176,21 +204,25 @@ PORTALS: tuple[Portal, ...] = (
 )
 
 
-def _first_portal(response: HttpResponse) -> tuple[Portal, str] | None:
+def _first_portal(response: HttpResponse, echo: Echo) -> tuple[Portal, str] | None:
     for portal in PORTALS:
-        marker = portal.recognises(response)
+        marker = portal.recognises(response, echo)
         if marker:
             return portal, marker
     return None
 
 
 async def detect(fetcher: Fetcher, ident: Ident, root: HttpResponse | None) -> bool:
-    """Look for a VPN portal; on success rewrite ``ident`` to name the appliance."""
-    hit = _first_portal(root) if root is not None else None
+    """Look for a VPN portal; on success rewrite ``ident`` to name the appliance.
+
+    Only what the server produced counts: see :meth:`Portal.recognises`.
+    """
+    hit = _first_portal(root, fetcher.echo("/")) if root is not None else None
     if hit is None:
         pages = await asyncio.gather(*(fetcher(p.path) for p in PORTALS))
         for portal, page in zip(PORTALS, pages, strict=True):
-            marker = portal.recognises(page, redirects=False) if page is not None else None
+            echo = fetcher.echo(portal.path)
+            marker = portal.recognises(page, echo, redirects=False) if page is not None else None
             if marker:
                 hit = portal, marker
                 break

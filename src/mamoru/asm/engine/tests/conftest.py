@@ -11,5 +11,6 @@ from mamoru.asm.engine.tests.lab.fixtures import (  # noqa: F401
     lab_redis,
     lab_resolver,
     lab_smtp,
+    lab_squid,
     lab_ssh,
 )

@@ -46,6 +46,6 @@ def test_a_finding_carries_title_and_remediation() -> None:
 
 def test_the_public_surface_is_pinned() -> None:
     assert sorted(checks.__all__) == [
-        "CATALOGUE", "DnsCheckError", "FindingKind", "check_domain", "check_service",
-        "new_finding", "tls_inspect",
+        "CATALOGUE", "Canary", "DnsCheckError", "FindingKind", "check_domain",
+        "check_service", "new_finding", "tls_inspect", "wants_canary",
     ]  # fmt: skip

@@ -105,6 +105,22 @@ def test_soft_404_pages_are_not_mistaken_for_panels() -> None:
     assert "exposed-admin-panel" not in {f.kind for f in asyncio.run(run())}
 
 
+def test_a_soft_404_page_repeating_the_path_is_not_a_panel() -> None:
+    # "200 Not found: /phpMyAdmin/" for every path: the panel's name is only our own path
+    async def run() -> list[Finding]:
+        async def echoing(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+            head = await reader.readuntil(b"\r\n\r\n")
+            path = head.split(b" ", 2)[1]
+            body = b"<html><title>Not found: %s</title><h1>%s</h1></html>" % (path, path)
+            writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n%s" % (len(body), body))
+            await writer.drain()
+
+        async with serve(echoing) as port:
+            return await check_service(Service("127.0.0.1", port, "http"), timeout=3)
+
+    assert "exposed-admin-panel" not in {f.kind for f in asyncio.run(run())}
+
+
 def test_elasticsearch_answering_without_authentication() -> None:
     body = b'{"name":"n1","cluster_name":"prod","version":{"number":"7.10.2"},"tagline":"You Know, for Search"}'
     found = _check_site({"/": (200, {"Content-Type": "application/json", **SAFE}, body)})

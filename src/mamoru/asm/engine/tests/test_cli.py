@@ -154,6 +154,9 @@ def test_table_output_for_people(open_port: int) -> None:
         (["127.0.0.1"], "'127.0.0.1' is out of scope: loopback"),
         (["foo..bar"], "not a valid hostname"),
         (["8.8.8.8", "--resolver", "dns.example.jp"], "resolver"),
+        (["8.8.8.8", "--canary", "127.0.0.1:80"], "canary '127.0.0.1:80' is out of scope"),
+        (["8.8.8.8", "--canary", "www.example.jp:80"], "expected IP:PORT"),
+        (["8.8.8.8", "--canary", "192.0.2.0/24"], "expected IP:PORT"),
     ],
 )
 def test_bad_input_exits_with_2_and_says_why(argv: list[str], message: str) -> None:
@@ -178,6 +181,27 @@ def test_bad_flags_are_usage_errors(argv: list[str], capsys: pytest.CaptureFixtu
         cli.build_parser().parse_args(argv)
     assert raised.value.code == cli.EXIT_USAGE
     assert "error:" in capsys.readouterr().err
+
+
+def test_approved_canaries_reach_the_checks(open_port: int) -> None:
+    given: list[tuple[tuple[str, int], ...]] = []
+
+    async def identify(ip: str, port: int, *, hostname: str | None, timeout: float) -> Service:
+        return Service(ip, port, "http")
+
+    async def check(
+        service: Service, *, timeout: float, canaries: tuple[tuple[str, int], ...] = ()
+    ) -> list[Finding]:
+        given.append(canaries)
+        return []
+
+    argv = ["127.0.0.1", "-p", str(open_port), "--allow-private", "--format", "json",
+            "--canary", "127.0.0.9:8080", "--canary", "http://127.0.0.10/"]  # fmt: skip
+    code, out, _ = invoke(argv, stages=Stages(identify=identify, check_service=check))
+    assert code == cli.EXIT_OK
+    assert given == [(("127.0.0.9", 8080), ("127.0.0.10", 80))]
+    arguments = json.loads(out)["scanner"]["arguments"]
+    assert arguments[1:5] == ["--canary", "127.0.0.9:8080", "--canary", "http://127.0.0.10/"]
 
 
 def test_the_setting_allows_private_targets_like_the_flag(open_port: int) -> None:

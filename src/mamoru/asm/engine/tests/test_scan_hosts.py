@@ -154,3 +154,64 @@ def test_an_open_proxy_is_reported_by_a_full_scan() -> None:
     assert len(proxies) == 1, [e for e in events if not isinstance(e, PortResult)]
     assert proxies[0].ip == "127.0.0.1"
     assert proxies[0].details["canary"].startswith("http://127.0.0.1:")
+
+
+class ProxyAndWeb:
+    """Fake stages: 127.0.12.1 is a proxy, 127.0.12.2 a web page found later."""
+
+    PROXY, WEB = "127.0.12.1", "127.0.12.2"
+
+    def __init__(self, *, web_delay: float) -> None:
+        self.web_delay = web_delay
+        self.given: dict[str, tuple[tuple[str, int], ...]] = {}
+
+    async def identify(
+        self, ip: str, port: int, *, hostname: str | None, timeout: float
+    ) -> Service:
+        if ip == self.PROXY:
+            return Service(ip, port, "http", extra={"http_proxy": "true"})
+        await asyncio.sleep(self.web_delay)  # the proxy's address is done long before
+        return Service(ip, port, "http")
+
+    async def check(
+        self, service: Service, *, timeout: float, canaries: tuple[tuple[str, int], ...] = ()
+    ) -> list[Finding]:
+        self.given[service.ip] = canaries
+        return []
+
+    def stages(self) -> Stages:
+        return Stages(self.identify, self.check, wants_canary=lambda s: s.service == "http")
+
+
+def _scan_two(fake: ProxyAndWeb, *, web_listens: bool) -> int:
+    """Scan both addresses on the ports of a proxy and (maybe) a web page; the web port."""
+
+    async def scenario() -> int:
+        async with serve(http_site(CANARY), ProxyAndWeb.PROXY) as proxy:
+            if not web_listens:
+                await _scan(fake, (proxy, closed_port()))
+                return 0
+            async with serve(http_site(CANARY), ProxyAndWeb.WEB) as web:
+                await _scan(fake, (proxy, web))
+                return web
+
+    return asyncio.run(scenario())
+
+
+async def _scan(fake: ProxyAndWeb, ports: tuple[int, ...]) -> None:
+    plan = plan_of(f"{ProxyAndWeb.PROXY}/32", f"{ProxyAndWeb.WEB}/32")
+    async for _ in run_scan(plan, ScanOptions(ports=ports), stages=fake.stages()):
+        pass
+
+
+def test_a_proxy_alone_on_its_address_waits_for_a_canary_from_another_address() -> None:
+    fake = ProxyAndWeb(web_delay=0.3)
+    web = _scan_two(fake, web_listens=True)
+    assert fake.given[ProxyAndWeb.PROXY] == ((ProxyAndWeb.WEB, web),)
+    assert fake.given[ProxyAndWeb.WEB] == ()  # the proxy is no canary; nothing else is open
+
+
+def test_without_any_web_page_in_scope_the_check_still_runs_at_the_end() -> None:
+    fake = ProxyAndWeb(web_delay=0.0)
+    _scan_two(fake, web_listens=False)
+    assert fake.given == {ProxyAndWeb.PROXY: ()}

@@ -13,6 +13,7 @@ from mamoru.asm.engine.tests.lab.proc import (
     free_port,
     need_binary,
     need_root,
+    port_free,
     run,
     spawn,
 )
@@ -115,3 +116,29 @@ def start_postgres(root: Path, ip: str) -> tuple[Daemon, int]:
     argv = [*prefix, postgres, "-D", str(data), "-h", ip, "-p", str(port), "-k", str(work),
             "-c", "fsync=off", "-c", "shared_buffers=16MB"]  # fmt: skip
     return spawn("postgres", argv, workdir=work, wait_for=[(ip, port)]), port
+
+
+def start_squid(root: Path, ip: str) -> tuple[Daemon, int]:
+    """Squid as an open forward proxy (``http_access allow all``), nothing cached.
+
+    Port 3128, Squid's own default, when it is free on ``ip``. Every URL it is asked for
+    is written to ``squid/access.log``, so a test can see which addresses it was made to
+    contact.
+    """
+    binary = need_binary("/usr/sbin/squid")
+    work = root / "squid"
+    work.mkdir()
+    port = 3128 if port_free(ip, 3128) else free_port(ip)
+    conf = work / "squid.conf"
+    conf.write_text(
+        f"http_port {ip}:{port}\nhttp_access allow all\ncache deny all\ncache_mem 8 MB\n"
+        f"pid_filename {work}/squid.pid\ncache_log {work}/cache.log\n"
+        f"access_log stdio:{work}/access.log\ncache_store_log none\ncoredump_dir {work}\n"
+        "pinger_enable off\nvisible_hostname proxy.lab.test\nshutdown_lifetime 0 seconds\n"
+    )
+    if os.geteuid() == 0:
+        # Squid drops to its own user and must be able to write its logs there.
+        conf.write_text(conf.read_text() + "cache_effective_user proxy\n")
+        shutil.chown(work, "proxy", "proxy")
+    argv = [binary, "-N", "-f", str(conf)]
+    return spawn("squid", argv, workdir=work, wait_for=[(ip, port)], timeout=30), port

@@ -72,6 +72,12 @@ def lab_smtp(lab: Lab) -> Lab:
 
 
 @pytest.fixture(scope="session")
+def lab_squid(lab: Lab) -> Endpoint:
+    """Squid as an open forward proxy (``http_access allow all``), on 3128 when free."""
+    return _server(lab, "squid").endpoints["proxy"]
+
+
+@pytest.fixture(scope="session")
 def lab_resolver(lab: Lab) -> str:
     """``HOST:PORT`` of the lab's NSD serving ``lab.test``."""
     return _server(lab, "dns").resolver()

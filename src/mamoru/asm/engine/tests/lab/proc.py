@@ -43,6 +43,16 @@ def free_port(ip: str) -> int:
         return port
 
 
+def port_free(ip: str, port: int) -> bool:
+    """Whether ``port`` can be bound on ``ip`` right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        try:
+            sock.bind((ip, port))
+        except OSError:
+            return False
+        return True
+
+
 def need_binary(path: str) -> str:
     """The absolute path of ``path``, or LabUnavailableError with the package to install."""
     found = shutil.which(path) or (path if Path(path).is_file() else None)

@@ -18,9 +18,11 @@ from mamoru.asm.engine.tests.lab.proc import Daemon, LabUnavailableError, lab_ip
 HOSTS = {
     "http": 1, "tls-good": 2, "tls-legacy": 3, "tls-weak": 4, "apache": 5,
     "ssh": 10, "ftp": 11, "redis": 12, "memcached": 13, "postgres": 14,
-    "smtp": 30, "dns": 40,
+    "smtp": 30, "dns": 40, "proxy": 50,
 }  # fmt: skip
-SERVERS = ("nginx", "apache", "ssh", "ftp", "redis", "memcached", "postgres", "smtp", "dns")
+SERVERS = (
+    "nginx", "apache", "ssh", "ftp", "redis", "memcached", "postgres", "smtp", "dns", "squid",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -131,6 +133,19 @@ class Lab:
         )
         self.daemons.append(daemon)
         self._add("dns", port, "domain", "NSD")
+
+    def _start_squid(self) -> None:
+        daemon, port = daemons.start_squid(self.root, self.ip("proxy"))
+        self.daemons.append(daemon)
+        self._add("proxy", port, "http", "Squid")
+
+    def proxy_log(self) -> list[str]:
+        """The URLs the lab's Squid was asked for so far (its access log), in order."""
+        log = self.root / "squid" / "access.log"
+        if not log.exists():
+            return []
+        # native format: time elapsed client code/status bytes method URL ...
+        return [line.split()[6] for line in log.read_text().splitlines() if len(line.split()) > 6]
 
     def resolver(self) -> str:
         """The ``HOST:PORT`` of the lab's DNS server, for ``check_domain(resolver=...)``."""
