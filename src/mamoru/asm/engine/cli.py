@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import os
 import resource
 import sys
 import time
@@ -173,6 +174,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "besides the web services the scan finds itself (repeatable; same scope rules as "
         "targets)",
     )
+    parser.add_argument(
+        "--recog-dir",
+        default=os.environ.get("MAMORU_RECOG_DIR") or None,
+        metavar="DIR",
+        help="Rapid7 Recog's XML databases (BSD-2-Clause, https://github.com/rapid7/recog) "
+        "as a second fingerprint source behind mamoru's own rules "
+        "(default: $MAMORU_RECOG_DIR; none when unset)",
+    )
     parser.add_argument("--format", choices=("table", "json"), default="table")
     parser.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE")
     parser.add_argument(
@@ -218,7 +227,12 @@ def _canonical_arguments(args: argparse.Namespace, allow_private: bool) -> list[
     words += ["--ports", args.ports, "--rate", f"{args.rate:g}"]
     words += ["--concurrency", str(args.concurrency), "--timeout", f"{args.timeout:g}"]
     words += ["--retries", str(args.retries), "--format", args.format]
-    optional = {"--resolver": args.resolver, "--output": args.output, "--fail-on": args.fail_on}
+    optional = {
+        "--resolver": args.resolver,
+        "--output": args.output,
+        "--fail-on": args.fail_on,
+        "--recog-dir": getattr(args, "recog_dir", None),
+    }
     words += [word for flag, value in optional.items() if value for word in (flag, value)]
     flags = {
         "--allow-private": allow_private,
@@ -310,7 +324,20 @@ def _options(args: argparse.Namespace, stderr: Stream, *, allow_private: bool) -
         service_timeout=max(5.0, args.timeout),
         identify_concurrency=identify_concurrency,
         canaries=canaries,
+        recog=_recog(args) if not args.no_identify else None,
     )
+
+
+def _recog(args: argparse.Namespace) -> Any:
+    directory = getattr(args, "recog_dir", None)
+    if not directory:
+        return None
+    from mamoru.asm.engine.identify.recog import RecogError, load_recog
+
+    try:
+        return load_recog(directory)
+    except RecogError as error:
+        raise UsageError(str(error)) from None
 
 
 def _active_stages(options: ScanOptions, stages: Stages | None) -> Stages:

@@ -56,10 +56,21 @@ class Evidence:
     rule: str | None = None  # id of the YAML rule that matched, when one did
 
 
+SOURCE_NOTICES: dict[str, str] = {
+    "recog": (
+        "Product names marked source=recog come from Rapid7 Recog "
+        "(https://github.com/rapid7/recog), Copyright (c) 2014-2015, Rapid7, Inc., "
+        "used under the BSD 2-Clause licence."
+    ),
+}
+"""The attribution a report must carry when any identification came from that source."""
+
+
 @dataclass(frozen=True, slots=True)
 class TlsInfo:
     versions: tuple[str, ...] = ()  # accepted protocol versions, e.g. ("TLSv1.2", "TLSv1.3")
     subject_cn: str | None = None
+    subject: str | None = None  # the whole subject, RFC 4514 (most specific part first)
     subject_alt_names: tuple[str, ...] = ()
     issuer: str | None = None
     not_before: str | None = None  # ISO 8601, UTC
@@ -89,6 +100,9 @@ class Service:
         default_factory=dict
     )  # e.g. {"os": "Debian", "distro_package": "..."}
     evidence: tuple[Evidence, ...] = ()
+    # whose rules named it: "mamoru" (the project's own rules and probes), "recog" (Rapid7
+    # Recog filled in something ours did not say: see SOURCE_NOTICES), None (nothing named)
+    source: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

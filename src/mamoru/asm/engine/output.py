@@ -20,7 +20,14 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from mamoru.asm.engine.model import Finding, PortResult, PortState, Service, Severity
+from mamoru.asm.engine.model import (
+    SOURCE_NOTICES,
+    Finding,
+    PortResult,
+    PortState,
+    Service,
+    Severity,
+)
 from mamoru.asm.engine.scanner import DomainReport, ScanError, ScanEvent
 
 __all__ = ["SCHEMA_PATH", "SEVERITY_ORDER", "ScanReport", "load_schema", "scanner_version"]
@@ -131,6 +138,11 @@ class ScanReport:
             ),
         )
 
+    def attributions(self) -> list[dict[str, str]]:
+        """The notices owed to the rule sources (other than ours) that named a service."""
+        used = sorted({s.source for s in self.services if s.source in SOURCE_NOTICES})
+        return [{"source": source, "notice": SOURCE_NOTICES[source]} for source in used]
+
     def document(self) -> dict[str, Any]:
         """The JSON document; see ``schema/scan-result.schema.json``."""
         self.finish()
@@ -163,6 +175,7 @@ class ScanReport:
             "findings": [finding.to_dict() for finding in self._sorted_findings()],
             "dns": [report.to_dict() for report in self.domains],
             "errors": [error.to_dict() for error in self.errors],
+            "attributions": self.attributions(),
         }
 
     def to_json(self) -> str:
@@ -181,18 +194,20 @@ class ScanReport:
         rows = []
         for result in sorted(self.open_ports, key=lambda r: (_address_key(r.ip), r.port)):
             service = services.get((result.ip, result.port))
+            marked = "*" if service is not None and service.source == "recog" else ""
             rows.append(
                 [
                     result.ip,
                     f"{result.port}/{result.transport}",
                     service.service if service else "",
-                    service.product or "" if service else "",
+                    (service.product or service.vendor or "") + marked if service else "",
                     service.version or "" if service else "",
                     result.hostname or "",
                 ]
             )
         lines += ["", "Open ports:"]
         lines += _table(["ADDRESS", "PORT", "SERVICE", "PRODUCT", "VERSION", "HOSTNAME"], rows)
+        lines += [f"* {entry['notice']}" for entry in self.attributions()]
         if self.findings:
             rows = [
                 [

@@ -26,12 +26,15 @@ import importlib
 import inspect
 from collections.abc import AsyncGenerator, Awaitable, Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
-from typing import Any, NamedTuple, Protocol, cast
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, cast
 
 from mamoru.asm.engine.canaries import Canary, CanaryPool
 from mamoru.asm.engine.model import Finding, PortResult, PortState, Service, Target
 from mamoru.asm.engine.portscan import PortScanConfig, scan_ports
 from mamoru.asm.engine.targets import TargetPlan
+
+if TYPE_CHECKING:
+    from mamoru.asm.engine.identify.recog import RecogDatabase
 
 __all__ = [
     "DomainChecker",
@@ -52,7 +55,8 @@ class Identifier(Protocol):
     """Identify the service on an open port (``mamoru.asm.engine.identify.identify``).
 
     When the callable also takes ``rtt_hint`` (seconds, or ``None``), it is given the
-    host's smoothed round trip measured by the port scan (checked once per scan).
+    host's smoothed round trip measured by the port scan (checked once per scan); when it
+    takes ``recog_db``, it is given ``ScanOptions.recog``.
     """
 
     async def __call__(
@@ -140,6 +144,9 @@ class ScanOptions:
     # approved in-scope endpoints (address, port) the open-proxy check may use as
     # canaries besides what the scan finds; the caller vouches that they are in scope
     canaries: tuple[Canary, ...] = ()
+    # Rapid7 Recog's databases (identify.recog.load_recog): a second rule source behind
+    # the project's own, for the long tail of products; None leaves it out
+    recog: RecogDatabase | None = None
 
 
 def _optional(module_name: str, attribute: str) -> Any:
@@ -230,6 +237,11 @@ class _Run:
         self.hosts: dict[HostKey, _Host] = {}
         self.check_service = stages.check_service if options.checks else None
         self.rtt_hint = stages.identify is not None and accepts(stages.identify, "rtt_hint")
+        self.recog = (
+            options.recog
+            if stages.identify is not None and accepts(stages.identify, "recog_db")
+            else None
+        )
         self.canary_keyword = next(
             (
                 keyword
@@ -277,7 +289,9 @@ class _Run:
         try:
             identify = self.stages.identify
             assert identify is not None
-            extra = {"rtt_hint": host.srtt} if self.rtt_hint else {}
+            extra: dict[str, Any] = {"rtt_hint": host.srtt} if self.rtt_hint else {}
+            if self.recog is not None:
+                extra["recog_db"] = self.recog
             call = identify(
                 result.ip,
                 result.port,

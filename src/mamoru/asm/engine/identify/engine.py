@@ -20,12 +20,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from functools import partial
 
+from mamoru.asm.engine.echo import Echo
 from mamoru.asm.engine.httpwire import host_header
-from mamoru.asm.engine.identify import dns, probes, vpn
+from mamoru.asm.engine.identify import dns, probes, recog, vpn
 from mamoru.asm.engine.identify._io import Conn, connect, printable
 from mamoru.asm.engine.identify.banner import identify_banner
 from mamoru.asm.engine.identify.http import (
@@ -34,6 +36,7 @@ from mamoru.asm.engine.identify.http import (
     favicon_hash,
     parse_response,
     read_response,
+    request_echo,
 )
 from mamoru.asm.engine.identify.race import Attempt, race
 from mamoru.asm.engine.identify.result import Ident
@@ -112,7 +115,7 @@ async def _http_on(conn: Conn, ctx: Context, tls: bool) -> Ident | None:
             ctx.unrecognised.append(raw)
         return None
     ident = Ident(service="https" if tls else "http")
-    describe(ident, response)
+    describe(ident, response, request_echo("/", ctx.ip, ctx.port, ctx.hostname, tls))
     if not tls and _wants_tls(response.body, response.status):
         ident.tentative = True
         return ident
@@ -127,6 +130,10 @@ async def _favicon(fetcher: vpn.Fetcher, ident: Ident) -> None:
     response = await fetcher("/favicon.ico")
     if response is not None and response.status == 200 and response.body:
         ident.extra["favicon_mmh3"] = str(favicon_hash(response.body))
+        digest = hashlib.md5(response.body, usedforsecurity=False).hexdigest()
+        ident.extra["favicon_md5"] = digest
+        ident.match("http.favicon", digest, "http-favicon", f"favicon.ico md5 {digest}",
+                    quiet=True)  # fmt: skip
 
 
 async def _proxy(ctx: Context, ident: Ident, tls: bool) -> None:
@@ -187,6 +194,10 @@ async def probe_tls(ctx: Context) -> Ident | None:
     ident = inner or Ident(service="ssl/unknown")
     ident.service = _SECURE_NAMES.get(ident.service, ident.service)
     ident.tls = info
+    if info is not None and info.subject:
+        # a device's own certificate often names it; a name we asked for (SNI) does not
+        ident.match("x509.subject", info.subject, "tls-certificate", f"subject {info.subject}",
+                    echo=Echo([n for n in (ctx.hostname, ctx.ip) if n]), quiet=True)  # fmt: skip
     ident.tentative = False  # the handshake itself is conclusive
     ident.evidence.insert(
         0, Evidence("tls-handshake", f"{info.versions[0] if info and info.versions else '?'}")
@@ -265,6 +276,7 @@ async def identify(
     hostname: str | None = None,
     timeout: float = 5.0,
     rtt_hint: float | None = None,
+    recog_db: recog.RecogDatabase | None = None,
 ) -> Service | None:
     """Identify the service on an open TCP port.
 
@@ -272,8 +284,18 @@ async def identify(
     ``None`` when the port never answered anything. Unrecognised answers give a service
     named ``"unknown"`` with the answer as evidence. Only ordinary client requests are sent.
     ``rtt_hint`` is the port scan's measured round-trip time in seconds, when known.
+    ``recog_db`` (:func:`recog.load_recog`) is consulted where the project's rules name
+    nothing; what it names is marked ``source="recog"``.
     """
-    ctx = Context(ip, port, hostname, timeout, rtt_hint)
+    token = recog.activate(recog_db)
+    try:
+        return await _identify(Context(ip, port, hostname, timeout, rtt_hint))
+    finally:
+        recog.deactivate(token)
+
+
+async def _identify(ctx: Context) -> Service | None:
+    ip, port, hostname, timeout = ctx.ip, ctx.port, ctx.hostname, ctx.timeout
     waves: list[list[tuple[str, Attempt]]] = [
         [(name, partial(PROBES[name], ctx)) for name in wave] for wave in plan(port)
     ]

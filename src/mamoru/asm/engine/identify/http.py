@@ -161,12 +161,18 @@ async def fetch(
         return None
 
 
-def title_of(body: bytes) -> str | None:
+def raw_title_of(body: bytes) -> str | None:
+    """The page title as written (entities kept, white space collapsed): what rules read."""
     found = _TITLE.search(body[:65536])
     if not found:
         return None
-    text = html.unescape(found.group(1).decode("utf-8", "replace"))
-    return " ".join(text.split())[:120] or None
+    return " ".join(found.group(1).decode("utf-8", "replace").split())[:512] or None
+
+
+def title_of(body: bytes) -> str | None:
+    """The page title as a person reads it."""
+    raw = raw_title_of(body)
+    return " ".join(html.unescape(raw).split())[:120] or None if raw else None
 
 
 def generator_of(body: bytes) -> str | None:
@@ -232,12 +238,22 @@ def technologies(response: HttpResponse) -> list[str]:
     return found
 
 
+def _speaks_for_itself(response: HttpResponse) -> bool:
+    # error pages are where servers repeat the request; a login prompt (401) is not one
+    return response.status < 400 or response.status == 401
+
+
 def _label(product: str, version: str | None) -> str:
     return f"{product} {version}" if version else product
 
 
-def describe(ident: Ident, response: HttpResponse) -> None:
-    """Fill an HTTP identification from one response: server product, title, technologies."""
+def describe(ident: Ident, response: HttpResponse, echo: Echo) -> None:
+    """Fill an HTTP identification from one response: server product, title, technologies.
+
+    The ``Server`` header first; a product still unnamed may come from the login prompt
+    (``WWW-Authenticate``) or the title. ``echo`` is what our request sent: a title or a
+    realm that repeats it names nothing.
+    """
     server = response.header("Server")
     ident.extra["http_status"] = str(response.status)
     if server:
@@ -245,6 +261,15 @@ def describe(ident: Ident, response: HttpResponse) -> None:
         ident.match("http.server", server, "http-get", f"Server: {server}")
     else:
         ident.evidence.append(Evidence("http-get", printable(response.raw_head, 120)))
+    realm = response.header("WWW-Authenticate")
+    if realm:
+        ident.extra["http_auth"] = realm[:200]
+        ident.match("http.wwwauth", realm, "http-get", f"WWW-Authenticate: {realm}",
+                    echo=echo, quiet=True)  # fmt: skip
+    raw_title = raw_title_of(response.body) if _speaks_for_itself(response) else None
+    if raw_title:
+        ident.match("http.title", raw_title, "http-get", f"<title>{raw_title}</title>",
+                    echo=echo, quiet=True)  # fmt: skip
     title = title_of(response.body)
     if title:
         ident.extra["http_title"] = title

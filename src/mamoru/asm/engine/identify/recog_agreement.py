@@ -1,17 +1,25 @@
-"""Measure how often the project's rules agree with Rapid7 Recog on Recog's own examples.
+"""Measure the project's rules, and Recog behind them, on Rapid7 Recog's own examples.
 
 Recog (BSD licence) ships fingerprint databases whose ``<example>`` elements carry real
-banners and the values Recog expects from them. We never copy Recog's patterns into our
-rules; we only run *our* rules over *its* examples and count agreement, per protocol:
+banners and the values Recog expects from them. Two measurements:
+
+**Agreement of our rules alone** (the rules we write; Recog's patterns are never copied
+into them), per protocol:
 
 * ``product``: share of examples naming a product where ours names the same one (after
-  normalisation; Recog splits "Gene6" + "FTP Server" where we say "Gene6 FTP Server",
-  so its vendor followed by its product counts as the same name too); the denominator is every example for which Recog names a product
-  (``service.product``, else ``os.product``, else ``hw.product`` — the thing the banner
-  identifies).
+  normalisation, :mod:`names`); the denominator is every example for which Recog names a
+  product (``service.product``, else ``os.product``, else ``hw.product`` — the thing the
+  banner identifies).
 * ``covered``: the same share restricted to examples whose product our rules can name.
 * ``version``: among examples where Recog gives a version and the products agree, the
   share where the versions agree too.
+
+**Coverage with Recog as the second source** (what a scan given ``--recog-dir`` names),
+per Recog database the engine reads, through the identification's own code
+(:meth:`Ident.match`, ours first): how many examples are *named at all* by ours alone and
+by ours with Recog, and how many of those names are **false claims** — a product other
+than the one Recog's example is about (:func:`contradicts`). Recog naming its own examples
+is circular; the figure that matters is that adding it never adds a false claim.
 
 Run: ``python -m mamoru.asm.engine.identify.recog_agreement [--dir DIR] [--misses PROTO]``.
 """
@@ -19,18 +27,19 @@ Run: ``python -m mamoru.asm.engine.identify.recog_agreement [--dir DIR] [--misse
 from __future__ import annotations
 
 import argparse
-import base64
 import os
-import re
 import sys
-import xml.etree.ElementTree as ET
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from mamoru.asm.engine.identify import recog
+from mamoru.asm.engine.identify.names import normalise, same_product
+from mamoru.asm.engine.identify.recog import RecogDatabase, RecogExample, read_examples
+from mamoru.asm.engine.identify.result import Ident
 from mamoru.asm.engine.identify.rules import RuleSet, default_rules
 
-# Recog database → (our rule source, how a banner of that file reaches our rules).
+# Recog database → our rule source, for the agreement of our own rules.
 PROTOCOLS: dict[str, str] = {
     "ssh_banners": "ssh",
     "ftp_banners": "ftp",
@@ -42,56 +51,10 @@ PROTOCOLS: dict[str, str] = {
     "telnet_banners": "telnet",
     "dns_versionbind": "dns",
 }
-
-# Names that differ between Recog and us for the same product, normalised on both sides.
-ALIASES: dict[str, str] = {
-    "iis": "internetinformationservices",
-    "microsoftiis": "internetinformationservices",
-    "exchangeserver": "exchange",
-    "microsoftexchange": "exchange",
-    "httpserver": "httpserver",
-    "apachehttpd": "httpserver",
-    "apache": "httpserver",
-    "ftpd": "ftpd",
-    "lotusdomino": "domino",
-    "ibmdomino": "domino",
-    "mailserver": "mailserver",
-    "checkpointfw1": "firewall1",
-    "dnsd": "nsd",  # Recog's name for NLnet Labs' Name Server Daemon
-}
-
-_FLAG_MAP = {
-    "REG_ICASE": re.IGNORECASE,
-    "REG_DOT_NEWLINE": re.DOTALL,
-    "REG_MULTILINE": re.MULTILINE,
-}
-_PRODUCT_KEYS = (
-    ("service.product", "service.version"),
-    ("os.product", "os.version"),
-    ("hw.product", "hw.version"),
-)
-
-
-def normalise(product: str | None) -> str:
-    """Compare products by letters and digits only, through the alias table."""
-    key = re.sub(r"[^a-z0-9]", "", (product or "").lower())
-    return ALIASES.get(key, key)
-
-
-@dataclass(frozen=True, slots=True)
-class Example:
-    text: str
-    product: str | None
-    version: str | None
-    description: str
-    vendor: str | None = None
-
-    def names(self) -> set[str]:
-        """The normalised names that count as agreeing: the product, vendor + product."""
-        names = {normalise(self.product)}
-        if self.vendor:
-            names.add(normalise(f"{self.vendor} {self.product}"))
-        return names
+# Makers common in Japanese public bodies whose long tail the coverage reports apart.
+JAPANESE_VENDORS = ("yamaha", "nec", "fujitsu", "alliedtelesis", "alliedtelesyn", "buffalo",
+                    "melco", "ioData", "century", "furukawa")  # fmt: skip
+_GROUPS = ("service", "os", "hw")
 
 
 @dataclass(slots=True)
@@ -120,58 +83,12 @@ def recog_dir(repo_root: Path | None = None) -> Path:
     return (root / ".." / "shared" / "data" / "recog").resolve()
 
 
-def _python_pattern(pattern: str, flags: str) -> re.Pattern[str] | None:
-    bits = 0
-    for name in flags.split("|"):
-        bits |= _FLAG_MAP.get(name.strip(), 0)
-    # Recog targets Ruby regexes; translate the few constructs Python spells differently.
-    translated = pattern.replace(r"\z", r"\Z").replace(r"\h", "[0-9a-fA-F]").replace("(?<", "(?P<")
-    translated = translated.replace("(?P<=", "(?<=").replace("(?P<!", "(?<!")
-    try:
-        return re.compile(translated, bits)
-    except re.error:
-        return None
-
-
-def _expected(fp: ET.Element, text: str, attrs: dict[str, str]) -> dict[str, str]:
-    values: dict[str, str] = {}
-    compiled = _python_pattern(fp.get("pattern", ""), fp.get("flags", ""))
-    found = compiled.search(text) if compiled else None
-    for param in fp.findall("param"):
-        name, pos = param.get("name", ""), int(param.get("pos", "0"))
-        if pos == 0 and param.get("value") is not None:
-            values[name] = param.get("value", "")
-        elif found is not None and pos <= (compiled.groups if compiled else 0):
-            group = found.group(pos)
-            if group:
-                values[name] = group
-    values.update(attrs)
-    for name, template in list(values.items()):
-        filled = template
-        for ref in re.findall(r"\{([\w.]+)\}", template):
-            filled = filled.replace("{" + ref + "}", values.get(ref, ""))
-        values[name] = filled
-    return values
-
-
-def read_examples(path: Path) -> Iterator[Example]:
-    """Every ``<example>`` of a Recog database with the product and version it expects."""
-    tree = ET.parse(path)  # noqa: S314 - local, trusted data files
-    for fp in tree.getroot().iter("fingerprint"):
-        for ex in fp.findall("example"):
-            raw = ex.text or ""
-            attrs = {k: v for k, v in ex.attrib.items() if not k.startswith("_")}
-            if ex.get("_encoding") == "base64":
-                raw = base64.b64decode(raw).decode("utf-8", "replace")
-            values = _expected(fp, raw, attrs)
-            product = version = vendor = None
-            for pkey, vkey in _PRODUCT_KEYS:
-                if values.get(pkey):
-                    product, version = values[pkey], values.get(vkey)
-                    vendor = values.get(pkey.replace(".product", ".vendor"))
-                    break
-            desc = fp.findtext("description", "").strip()
-            yield Example(raw, product, version, desc, vendor)
+def names(example: RecogExample) -> set[str]:
+    """The normalised names that count as agreeing: the product, vendor + product."""
+    found = {normalise(example.product)}
+    if example.vendor:
+        found.add(normalise(example.vendor, example.product))
+    return found
 
 
 def _versions_agree(ours: str | None, theirs: str) -> bool:
@@ -179,6 +96,11 @@ def _versions_agree(ours: str | None, theirs: str) -> bool:
         return False
     a, b = ours.lower(), theirs.lower()
     return a == b or a.startswith(b) or b.startswith(a)
+
+
+def _judged(example: RecogExample) -> bool:
+    # an example Recog names nothing in, or whose name Recog left unfilled, proves nothing
+    return bool(example.product) and "{" not in (example.product or "")
 
 
 def measure_file(path: Path, source: str, rules: RuleSet) -> Tally:
@@ -190,7 +112,7 @@ def measure_file(path: Path, source: str, rules: RuleSet) -> Tally:
         if not ex.product:
             continue
         tally.with_product += 1
-        wanted = ex.names()
+        wanted = names(ex)
         got = rules.match(source, ex.text)
         agree = got is not None and normalise(got.product) in wanted
         covered = not wanted.isdisjoint(claimed)
@@ -217,8 +139,103 @@ def measure(directory: Path, rules: RuleSet | None = None) -> dict[str, Tally]:
     return results
 
 
+def contradicts(example: RecogExample, product: str | None, vendor: str | None) -> bool:
+    """Whether naming ``product`` (by ``vendor``) for ``example``'s text is a false claim.
+
+    Not false: a name of the product Recog's example is about — its service, OS or
+    hardware product (:func:`names.same_product`). False: any other name when Recog names
+    the service; when Recog names only an OS or hardware, a name whose maker is another
+    than every maker Recog gives (a server's own announced name, with no maker, is not
+    judged).
+    """
+    if product is None:
+        return False
+    values = example.values
+    for group in _GROUPS:
+        theirs = values.get(f"{group}.product")
+        if theirs and same_product(theirs, values.get(f"{group}.vendor"), product, vendor):
+            return False
+    if values.get("service.product"):
+        return True
+    makers = {normalise(values[f"{g}.vendor"]) for g in _GROUPS if values.get(f"{g}.vendor")}
+    return vendor is not None and bool(makers) and normalise(vendor) not in makers
+
+
+def identify_text(
+    source: str, text: str, database: RecogDatabase | None
+) -> tuple[str | None, str | None, bool]:
+    """What identification names in ``text`` read as ``source``: product, vendor, via Recog."""
+    ident = Ident(service="measure")
+    token = recog.activate(database)
+    try:
+        ident.match(source, text, "measure", quiet=True)
+    finally:
+        recog.deactivate(token)
+    return ident.product, ident.vendor, ident.recog_used
+
+
+@dataclass(slots=True)
+class Coverage:
+    """Named-at-all and false-claim counts for one Recog database."""
+
+    with_product: int = 0
+    named_ours: int = 0
+    named_both: int = 0
+    false_ours: int = 0
+    false_both: int = 0
+    japanese: int = 0  # examples of makers common in Japanese public bodies
+    japanese_ours: int = 0
+    japanese_both: int = 0
+    false_claims: list[str] = field(default_factory=list)
+
+
+def _japanese(example: RecogExample) -> bool:
+    makers = " ".join(normalise(example.values.get(f"{g}.vendor")) for g in _GROUPS)
+    return any(name.lower() in makers for name in JAPANESE_VENDORS)
+
+
+def coverage_file(path: Path, source: str, database: RecogDatabase) -> Coverage:
+    """Named at all, and false claims, by ours alone and ours + Recog, on one database."""
+    tally = Coverage()
+    for ex in read_examples(path):
+        if not _judged(ex):
+            continue
+        tally.with_product += 1
+        japanese = _japanese(ex)
+        tally.japanese += japanese
+        for with_recog in (False, True):
+            product, vendor, _ = identify_text(source, ex.text, database if with_recog else None)
+            named = product is not None
+            false = contradicts(ex, product, vendor)
+            if with_recog:
+                tally.named_both += named
+                tally.false_both += false
+                tally.japanese_both += named and japanese
+            else:
+                tally.named_ours += named
+                tally.false_ours += false
+                tally.japanese_ours += named and japanese
+            if false:
+                who = "ours+recog" if with_recog else "ours"
+                tally.false_claims.append(
+                    f"{who}: {vendor}/{product!r} for {ex.vendor}/{ex.product!r}: {ex.text[:90]!r}"
+                )
+    return tally
+
+
+def coverage(directory: Path, database: RecogDatabase | None = None) -> dict[str, Coverage]:
+    """Coverage for every database the engine reads that is present in ``directory``."""
+    database = database or recog.load_recog(directory)
+    results: dict[str, Coverage] = {}
+    for name, source in recog.DATABASES.items():
+        path = directory / f"{name}.xml"
+        if path.exists():
+            results[name] = coverage_file(path, source, database)
+    return results
+
+
 def report(results: dict[str, Tally]) -> str:
-    """A plain-text table of the figures."""
+    """A plain-text table of the agreement figures."""
     lines = [
         f"{'protocol':<16}{'examples':>9}{'w/product':>10}{'product':>9}"
         f"{'covered':>12}{'cov.agree':>10}{'version':>14}"
@@ -233,8 +250,37 @@ def report(results: dict[str, Tally]) -> str:
     return "\n".join(lines)
 
 
+def _pct(part: int, whole: int) -> str:
+    return f"{part:>5} {part / whole if whole else 1.0:>6.1%}"
+
+
+def coverage_report(results: dict[str, Coverage]) -> str:
+    """A plain-text table of named-at-all coverage and false claims, without/with Recog."""
+    lines = [
+        f"{'database':<16}{'judged':>7}  {'named (ours)':>12}  {'named (+recog)':>14}"
+        f"  {'false ours/+recog':>17}  {'JP makers: ours/+recog':>22}"
+    ]
+    total = Coverage()
+    for name, c in results.items():
+        lines.append(
+            f"{name:<16}{c.with_product:>7}  {_pct(c.named_ours, c.with_product)}  "
+            f"{_pct(c.named_both, c.with_product):>14}  {c.false_ours:>8}/{c.false_both:<8}"
+            f"  {c.japanese:>8}: {c.japanese_ours}/{c.japanese_both}"
+        )
+        for attr in ("with_product", "named_ours", "named_both", "false_ours", "false_both",
+                     "japanese", "japanese_ours", "japanese_both"):  # fmt: skip
+            setattr(total, attr, getattr(total, attr) + getattr(c, attr))
+    c = total
+    lines.append(
+        f"{'all':<16}{c.with_product:>7}  {_pct(c.named_ours, c.with_product)}  "
+        f"{_pct(c.named_both, c.with_product):>14}  {c.false_ours:>8}/{c.false_both:<8}"
+        f"  {c.japanese:>8}: {c.japanese_ours}/{c.japanese_both}"
+    )
+    return "\n".join(lines)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Command-line entry point; prints the table, and the misses of one protocol if asked."""
+    """Command-line entry point; prints both tables, and one protocol's misses if asked."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--dir", type=Path, default=None, help="Recog xml directory")
     parser.add_argument("--misses", default=None, help="list disagreements for one protocol")
@@ -244,9 +290,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stderr.write(f"no Recog data at {directory}\n")
         return 2
     results = measure(directory)
-    sys.stdout.write(report(results) + "\n")
+    sys.stdout.write("our rules alone, agreement with Recog's examples\n")
+    sys.stdout.write(report(results) + "\n\n")
+    covered = coverage(directory)
+    sys.stdout.write("named at all, without and with Recog behind our rules\n")
+    sys.stdout.write(coverage_report(covered) + "\n")
     if args.misses in results:
         sys.stdout.write("\n".join(results[args.misses].misses) + "\n")
+    if args.misses in covered:
+        sys.stdout.write("\n".join(covered[args.misses].false_claims) + "\n")
     return 0
 
 

@@ -56,6 +56,7 @@ class Rule:
     cpe: str | None = None  # "part:vendor:product", the version is appended
     service: str | None = None
     extra: Mapping[str, str] = field(default_factory=dict)
+    origin: str = "mamoru"  # whose rule it is: "mamoru" (our YAML) or "recog"
 
 
 @dataclass(frozen=True, slots=True)

@@ -28,6 +28,19 @@ def _key(cert: x509.Certificate) -> tuple[str | None, int | None]:
     return None, None
 
 
+# Spelled as Go's crypto/x509 spells them, which is how Recog's x509 databases read subjects.
+_NAME_OVERRIDES = {
+    NameOID.SERIAL_NUMBER: "SERIALNUMBER",
+    NameOID.POSTAL_CODE: "POSTALCODE",
+    NameOID.STREET_ADDRESS: "STREET",
+}
+
+
+def subject_text(name: x509.Name) -> str:
+    """A distinguished name as RFC 4514 text, most specific part first (``CN=…,O=…,C=…``)."""
+    return name.rfc4514_string(_NAME_OVERRIDES)
+
+
 def _cn(name: x509.Name) -> str | None:
     attrs = name.get_attributes_for_oid(NameOID.COMMON_NAME)
     return str(attrs[0].value) if attrs else None
@@ -58,6 +71,7 @@ def tls_info(writer: asyncio.StreamWriter) -> TlsInfo | None:
     return TlsInfo(
         versions=(version,) if version else (),
         subject_cn=_cn(cert.subject),
+        subject=subject_text(cert.subject),
         subject_alt_names=_sans(cert),
         issuer=cert.issuer.rfc4514_string(),
         not_before=cert.not_valid_before_utc.astimezone(UTC).isoformat(),

@@ -19,6 +19,7 @@ from email.utils import parsedate_to_datetime
 from mamoru.asm.engine.echo import Echo
 from mamoru.asm.engine.identify._io import printable
 from mamoru.asm.engine.identify.http import HttpResponse, fetch, request_echo
+from mamoru.asm.engine.identify.recog import RECOG_EXTRAS
 from mamoru.asm.engine.identify.result import Ident
 from mamoru.asm.engine.identify.rules import cpe_name
 from mamoru.asm.engine.model import Evidence
@@ -196,7 +197,9 @@ PORTALS: tuple[Portal, ...] = (
         vendor="SonicWall",
         cpe="o:sonicwall:sma100_firmware",
         path="/cgi-bin/welcome",
-        body=re.compile(rb"SonicWall|SonicWALL|Virtual Office|/sslvpnclient|sonicui"),
+        # the SSL-VPN portal's own words, not the maker's name: SonicWall's firewalls and
+        # management suites show "SonicWall" on pages that are no VPN portal
+        body=re.compile(rb"Virtual Office|/sslvpnclient|sslvpnLogin\.html"),
         cookies=("swap",),
         location=re.compile(r"/cgi-bin/welcome|/sslvpnclient"),
         version=_sonicwall_version,
@@ -229,7 +232,12 @@ async def detect(fetcher: Fetcher, ident: Ident, root: HttpResponse | None) -> b
     if hit is None:
         return False
     portal, marker = hit
-    # The web server product found earlier stays visible in extra["http_server"].
+    # The web server product found earlier stays visible in extra["http_server"]; what
+    # Recog may have said about that product goes with it.
+    if ident.recog_used:
+        for key in RECOG_EXTRAS:
+            ident.extra.pop(key, None)
+        ident.recog_used = False
     ident.product, ident.vendor, ident.version, ident.cpe = (
         portal.product,
         portal.vendor,
