@@ -171,3 +171,47 @@ def test_cpe_components_are_escaped() -> None:
 
 def test_text_nothing_claims_gives_no_match() -> None:
     assert default_rules().match("ssh", "TotallyUnknownSSHd") is None
+
+
+@pytest.mark.parametrize(
+    ("source", "text", "product", "vendor", "version"),
+    [
+        ("telnet", "\r\nRTX1210 Rev.14.01.42 (Tue Nov  8 10:22:14 2022)\r\n"
+         "  Copyright (c) 1994-2022 Yamaha Corporation. All Rights Reserved.\r\n>",
+         "RTX1210", "Yamaha", "14.01.42"),
+        ("telnet", "NVR510 Rev.15.01.24 (Fri Mar 10 12:00:00 2023)\nCopyright (c) 1994-2023 "
+         "Yamaha Corporation. All Rights Reserved.\n", "NVR510", "Yamaha", "15.01.24"),
+        ("telnet", "NEC Portable Internetwork Core Operating System Software\r\n"
+         "IX Series IX2215 (magellan-sec) Software, Version 10.7.18, RELEASE SOFTWARE\r\n",
+         "UNIVERGE IX", "NEC", "10.7.18"),
+        ("telnet", "AlliedWare Plus (TM) 5.4.2 09/25/13 12:57:26\r\n\r\nawplus login: ",
+         "AlliedWare Plus", "Allied Telesis", "5.4.2"),
+        ("http.title", "TeraStation", "TeraStation", "Buffalo", None),
+        ("http.title", "AirStation 設定画面", "AirStation", "Buffalo", None),
+        ("http.title", "Aterm WG2600HP4 クイック設定Web", "Aterm", "NEC", None),
+        ("http.wwwauth", 'Basic realm="AirStation"', "AirStation", "Buffalo", None),
+        ("http.wwwauth", 'Digest realm="Aterm", qop="auth"', "Aterm", "NEC", None),
+    ],
+)  # fmt: skip
+def test_appliances_common_in_japanese_public_bodies(
+    source: str, text: str, product: str, vendor: str, version: str | None
+) -> None:
+    found = default_rules().match(source, text)
+    assert found is not None, text
+    assert found.rule.origin == "mamoru"
+    assert (found.product, found.vendor, found.version) == (product, vendor, version)
+    assert "device_type" in found.extra
+
+
+@pytest.mark.parametrize(
+    ("source", "text"),
+    [
+        ("telnet", "RTX1210 Rev.14.01.42 (a look-alike without the vendor's copyright)\r\n>"),
+        ("telnet", "IX Series router, Version 10.7.18"),
+        ("http.title", "My LinkStationery shop"),
+        ("http.title", "Materm"),
+        ("http.wwwauth", 'Basic realm="office"'),
+    ],
+)
+def test_look_alikes_of_those_appliances_are_not_named(source: str, text: str) -> None:
+    assert default_rules().match(source, text) is None

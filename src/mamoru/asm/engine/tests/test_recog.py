@@ -295,3 +295,15 @@ def test_a_bad_recog_directory_is_a_usage_error(tmp_path: Path) -> None:
     code, out, err = _run_cli(["127.0.0.1", "--allow-private", "--recog-dir", str(tmp_path)])
     assert (code, out) == (cli.EXIT_USAGE, "")
     assert "no Recog database" in err
+
+
+def test_our_own_title_and_realm_rules_need_no_recog() -> None:
+    storage = identify_site(HttpSite({"/": Page(200, (), html("TeraStation"))}), None)
+    assert (storage.product, storage.vendor, storage.source) == ("TeraStation", "Buffalo", "mamoru")
+    prompt = HttpSite({"/": Page(401, (("WWW-Authenticate", 'Basic realm="Aterm"'),))})
+    router = identify_site(prompt, None)
+    assert (router.product, router.vendor, router.extra["device_type"]) == (
+        "Aterm",
+        "NEC",
+        "Router",
+    )
