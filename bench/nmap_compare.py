@@ -1,9 +1,11 @@
 """Side-by-side benchmark: ``nmap -sT -sV -T4`` vs mamoru's engine on the lab, in one run.
 
 Starts the lab of real Debian servers on loopback (127.0.77.0/24), runs nmap and then
-mamoru's scanner (port scan + identification, and separately with the checks too) on the
-same hosts × ports, and prints open ports, products and versions identified (against the
-lab's known software), and wall time. Run: ``.venv/bin/python bench/nmap_compare.py``.
+mamoru's scanner (port scan + identification, with Rapid7 Recog behind our rules when its
+databases are found, and separately with the checks too) on the same hosts × ports, and
+prints open ports, products named at all, named right and named wrong (false claims)
+against the lab's known software, versions, and wall time.
+Run: ``.venv/bin/python bench/nmap_compare.py [--recog-dir DIR]``.
 Traffic goes to 127.0.77.0/24 only.
 """
 
@@ -49,6 +51,10 @@ class Result:
             for key, product in self.products.items()
             if key in truth and PRODUCT_WORDS[truth[key].product] in product.lower()
         )
+
+    def wrong_products(self, truth: dict[tuple[str, int], Endpoint]) -> int:
+        """Products named for a lab service that are not its software: false claims."""
+        return len(self.products) - self.correct_products(truth)
 
 
 def run_nmap(hosts: list[str], ports: list[int]) -> Result:
@@ -106,13 +112,15 @@ def _timed(identify: Any, seconds: dict[tuple[str, int], float]) -> Any:
     return timed
 
 
-async def run_mamoru(hosts: list[str], ports: list[int], *, checks: bool) -> Result:
+async def run_mamoru(
+    hosts: list[str], ports: list[int], *, checks: bool, recog: Any = None
+) -> Result:
     """mamoru's scanner on the same hosts and ports (identification; optionally checks)."""
     from mamoru.asm.engine.scanner import ScanOptions, Stages, default_stages, run_scan
     from mamoru.asm.engine.targets import build_plan
 
     stages = default_stages()
-    result = Result("mamoru" + (" + checks" if checks else ""))
+    result = Result("mamoru" + (" + recog" if recog else "") + (" + checks" if checks else ""))
     if stages.identify is None:
         result.note = "identification unavailable (mamoru.asm.engine.identify missing)"
     timed = _timed(stages.identify, result.ident_seconds) if stages.identify else None
@@ -122,7 +130,7 @@ async def run_mamoru(hosts: list[str], ports: list[int], *, checks: bool) -> Res
         check_domain=stages.check_domain if checks else None,
     )
     plan = await build_plan(hosts, allow_private=True)
-    options = ScanOptions(ports=tuple(ports), checks=checks)
+    options = ScanOptions(ports=tuple(ports), checks=checks, recog=recog)
     findings = 0
     started = time.perf_counter()
     async for event in run_scan(plan, options, stages=stages):
@@ -144,13 +152,15 @@ async def run_mamoru(hosts: list[str], ports: list[int], *, checks: bool) -> Res
 
 def table(results: list[Result], truth: dict[tuple[str, int], Endpoint]) -> str:
     lines = [
-        f"{'tool':<22} {'open':>5} {'products':>9} {'right':>6} {'versions':>9} {'seconds':>8}",
-        "-" * 64,
+        f"{'tool':<24} {'open':>5} {'products':>9} {'right':>6} {'wrong':>6} {'versions':>9}"
+        f" {'seconds':>8}",
+        "-" * 73,
     ]
     for r in results:
         lines.append(
-            f"{r.tool:<22} {len(r.open_ports):>5} {len(r.products):>9} "
-            f"{r.correct_products(truth):>6} {len(r.versions):>9} {r.seconds:>8.2f}  {r.note}"
+            f"{r.tool:<24} {len(r.open_ports):>5} {len(r.products):>9} "
+            f"{r.correct_products(truth):>6} {r.wrong_products(truth):>6} {len(r.versions):>9} "
+            f"{r.seconds:>8.2f}  {r.note}"
         )
     return "\n".join(lines)
 
@@ -189,10 +199,24 @@ def verdict(nmap: Result, mamoru: Result, truth: dict[tuple[str, int], Endpoint]
     return lines
 
 
+def _recog(directory: str | None) -> Any:
+    """Recog's databases for the identification, or ``None`` (then that row is left out)."""
+    from mamoru.asm.engine.identify.recog import RecogError, load_recog
+    from mamoru.asm.engine.identify.recog_agreement import recog_dir
+
+    try:
+        return load_recog(directory or recog_dir())
+    except RecogError as error:
+        print(f"recog: not used ({error})", file=sys.stderr)
+        return None
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--show", action="store_true", help="print each tool's product/version")
+    parser.add_argument("--recog-dir", default=None, help="Recog databases (default: shared data)")
     args = parser.parse_args(argv)
+    recog = _recog(args.recog_dir)
     with Lab(net=LAB_NET) as lab:
         lab.start_all()
         for server, why in lab.errors.items():
@@ -205,8 +229,12 @@ def main(argv: list[str] | None = None) -> int:
         )
         nmap = run_nmap(hosts, ports)
         mamoru = asyncio.run(run_mamoru(hosts, ports, checks=False))
+        extra = [asyncio.run(run_mamoru(hosts, ports, checks=False, recog=recog))] if recog else []
         with_checks = asyncio.run(run_mamoru(hosts, ports, checks=True))
-    print(table([nmap, mamoru, with_checks], truth))
+    print(table([nmap, mamoru, *extra, with_checks], truth))
+    for result in [mamoru, *extra]:
+        print(f"{result.tool}: named at all {len(result.products)}/{len(truth)} lab services, "
+              f"false product claims {result.wrong_products(truth)}")  # fmt: skip
     print("\n".join(verdict(nmap, mamoru, truth)))
     print(identification_times(mamoru, truth, show=args.show))
     if args.show:

@@ -42,6 +42,7 @@ CLIENT_LINK, LAB_LINK = "mbench-c", "mbench-l"
 HOSTS_256 = "198.19.0.0/24"
 HOSTS_65536 = "198.19.0.0/16"
 ROOT = Path(__file__).resolve().parent.parent
+TARGET_RATIO = 4.0  # issue 9: the whole command at least 4x nmap's probes per second
 MAMORU = ROOT / ".venv" / "bin" / "mamoru"
 
 # 100 ports: 50 answer (reset, or a listener), 50 are dropped
@@ -198,7 +199,7 @@ def _throughput(rounds: int, port_spec: str, work: Path, extra: list[str]) -> tu
                   f"    mamoru {sorted(mamoru.open_ports)}")  # fmt: skip
     median = statistics.median(ratios)
     print(
-        f"  median ratio {median:.2f}x, whole command (target >= 2); "
+        f"  median ratio {median:.2f}x, whole command (target >= {TARGET_RATIO:g}); "
         f"engine's own scan time: {statistics.median(engine_ratios):.2f}x"
     )
     print(f"  same open ports as nmap and as the lab in every round: {'yes' if same else 'NO'}")
@@ -240,7 +241,7 @@ def main() -> int:
     print(f"  256 targets    {small.peak_rss_mib:7.1f} MiB  {small.seconds:6.2f} s")
     print(f"  65,536 targets {large.peak_rss_mib:7.1f} MiB  {large.seconds:6.2f} s")
     print(f"  ratio  {ratio:.2f}x (target <= 2)")
-    ok = same and median >= 2 and ratio <= 2
+    ok = same and median >= TARGET_RATIO and ratio <= 2
     print("targets met" if ok else "targets NOT met")
     return 0 if ok else 1
 

@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import gc
 import os
 import resource
 import sys
@@ -417,7 +418,14 @@ def _execute(
     # the output is opened once the targets are known good and before the scan, so an
     # unwritable path fails at once rather than after an hour of scanning
     with _destination(args.output, stdout) as destination:
-        asyncio.run(_scan(plan, options, stages, report, stderr))
+        # What is alive now (Django's apps, the rules, the plan) lives as long as the
+        # process: kept out of the collector, it is not traversed again by every
+        # collection the scan's many short-lived futures trigger.
+        gc.freeze()
+        try:
+            asyncio.run(_scan(plan, options, stages, report, stderr))
+        finally:
+            gc.unfreeze()
         _post_process(report, steps)
         report.finish()
         destination.write(report.to_json() if args.format == "json" else report.to_table())

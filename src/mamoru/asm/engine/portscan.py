@@ -7,7 +7,8 @@ Shape of a scan:
 * a token bucket (GCRA) bounds probes per second, retries included;
 * each host keeps an RTT estimate the way TCP does (SRTT/RTTVAR, RFC 6298): probes start
   with the initial timeout and tighten to ``SRTT + 4·RTTVAR`` as answers (SYN-ACK or RST)
-  arrive, within a floor and a ceiling; a retry doubles the timeout (up to the ceiling);
+  arrive, within a floor and a ceiling; a retry doubles the estimate (within the same
+  bounds: a fast host's retries stay on the floor);
 * only unanswered probes are retried: a refusal or an ICMP unreachable is an answer;
 * jobs are drawn lazily from the targets, a group of hosts at a time, ports interleaved
   across the hosts of a group (so a host sees spaced probes and its RTT estimate exists
@@ -112,12 +113,21 @@ class RttEstimator:
         self.rttvar = (1 - self._BETA) * self.rttvar + self._BETA * abs(self.srtt - sample)
         self.srtt = (1 - self._ALPHA) * self.srtt + self._ALPHA * sample
 
-    def timeout(self) -> float:
-        """The timeout for the next probe: the initial one until the host has answered."""
+    def timeout(self, attempt: int = 0) -> float:
+        """The timeout for a probe's ``attempt``-th try: the initial one until the host has
+        answered, then ``SRTT + 4·RTTVAR``; each retry doubles it; always within bounds.
+
+        The back-off doubles the host's own estimate, not the floor: a host that answers
+        in a millisecond keeps a 100 ms floor on every retry — a hundred round trips — and
+        a retry is a new SYN, so waiting longer for it only helps a host that answers late,
+        whose estimate the doubling does follow.
+        """
         if self.srtt is None:
-            return min(self.initial, self.ceiling)
-        rto = self.srtt + max(self._GRANULARITY, 4 * self.rttvar)
-        return min(self.ceiling, max(self.floor, rto))
+            rto = self.initial
+        else:
+            rto = self.srtt + max(self._GRANULARITY, 4 * self.rttvar)
+        backed_off: float = rto * 2.0**attempt
+        return min(self.ceiling, max(self.floor, backed_off))
 
 
 class _Alarms:
@@ -410,7 +420,7 @@ class _Scan:
     async def probe(self, host: _Host, port: int) -> PortResult:
         target = host.target
         for attempt in range(self.config.retries + 1):
-            timeout = min(self.config.timeout, host.rtt.timeout() * (2**attempt))
+            timeout = host.rtt.timeout(attempt)
             if self.bucket is not None:
                 await self.bucket.acquire()
             outcome = await self.prober(target.ip, port, timeout)

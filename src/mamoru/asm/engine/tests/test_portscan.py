@@ -159,8 +159,9 @@ def test_only_unanswered_probes_are_retried_with_a_growing_timeout() -> None:
     results = run(collect([(Target("198.51.100.1"), (22, 23, 24, 25))], config, prober=prober))
     assert [prober.calls["198.51.100.1", port] for port in (22, 23, 24, 25)] == [1, 1, 1, 4]
     assert results["198.51.100.1", 24].reason == "host-unreach"
-    # after three 1 ms answers the timeout sits on the floor, then doubles per retry
-    assert prober.timeouts[3:] == [0.1, 0.2, 0.4, 0.8]
+    # after three 1 ms answers the estimate is far below the floor: doubling it per retry
+    # leaves every try on the floor (a hundred of the host's round trips)
+    assert prober.timeouts[3:] == [0.1, 0.1, 0.1, 0.1]
 
 
 def test_rtt_estimator_starts_at_the_initial_timeout_and_tightens() -> None:
@@ -174,6 +175,17 @@ def test_rtt_estimator_starts_at_the_initial_timeout_and_tightens() -> None:
     for sample in (0.1, 1.5, 0.1, 1.5):
         estimator.update(sample)
     assert estimator.timeout() == 2.0  # jitter widens the timeout, up to the ceiling
+
+
+def test_a_retry_doubles_the_hosts_estimate_within_the_bounds() -> None:
+    slow = RttEstimator(initial=3.0, floor=0.1, ceiling=3.0)
+    slow.update(0.3)  # rto = 0.3 + 4 × 0.15 = 0.9 s
+    assert [slow.timeout(attempt) for attempt in range(3)] == pytest.approx([0.9, 1.8, 3.0])
+    fast = RttEstimator(initial=3.0, floor=0.1, ceiling=3.0)
+    fast.update(0.001)  # rto = 6 ms: 16 × that is still under the floor
+    assert [fast.timeout(attempt) for attempt in range(5)] == pytest.approx([0.1] * 5)
+    fresh = RttEstimator(initial=1.0, floor=0.1, ceiling=3.0)
+    assert [fresh.timeout(attempt) for attempt in range(3)] == [1.0, 2.0, 3.0]
 
 
 def test_targets_are_drawn_lazily_and_closing_stops_the_scan() -> None:
