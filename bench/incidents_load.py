@@ -72,11 +72,12 @@ def prepare_database(count: int) -> list[tuple[str, str]]:
     from mamoru.accounts.selectors import token_digest
     from mamoru.orgs.loader import read_local_governments
     from mamoru.orgs.models import Membership, Organisation, OrganisationKind
+    from mamoru.orgs.principal import System
     from mamoru.orgs.roles import Role, permissions_for
     from mamoru.orgs.services import organisations_import
 
     call_command("migrate", verbosity=0)
-    organisations_import(rows=read_local_governments())
+    organisations_import(principal=System("bench set-up"), rows=read_local_governments())
     kinds = [k for k in OrganisationKind.values if k != OrganisationKind.NATIONAL]
     orgs = list(Organisation.objects.filter(kind__in=kinds).order_by("code")[:count])
     if len(orgs) < count:

@@ -5,14 +5,12 @@ from __future__ import annotations
 import fcntl
 import subprocess
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import hypothesis
 import pytest
 
-if TYPE_CHECKING:
-    from mamoru.core.testing import Cast
-
+pytest_plugins = ["mamoru.testing.fixtures"]
 
 LOCALE = Path(__file__).parent / "mamoru" / "locale"
 
@@ -53,16 +51,7 @@ def pytest_configure(config: pytest.Config) -> None:
 def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
     # The organisations are reference data every test needs: load them once per test
     # database (each xdist worker has its own) instead of once per test.
-    from mamoru.orgs.loader import read_local_governments
-    from mamoru.orgs.services import organisations_import
+    from mamoru.testing import ensure_organisations
 
     with django_db_blocker.unblock():
-        organisations_import(rows=read_local_governments())
-
-
-@pytest.fixture
-def cast(db: None) -> Cast:
-    from mamoru.core.testing import ensure_organisations, make_cast
-
-    ensure_organisations()
-    return make_cast()
+        ensure_organisations()

@@ -163,6 +163,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
                 "mamoru.orgs.context_processors.acting_organisation",
+                "mamoru.web.context_processors.navigation",
             ],
         },
     },
@@ -211,6 +212,9 @@ MFA_ENFORCED = env_bool("MFA_ENFORCED", default=True)
 if PRODUCTION and not MFA_ENFORCED:
     raise RuntimeError("MAMORU_MFA_ENFORCED=false is not allowed in production")
 OTP_TOTP_ISSUER = "mamoru"
+# Who must use a second factor is an access rule of the organisations app (the accounts
+# app below it asks through this path instead of importing it).
+MFA_REQUIRED_POLICY = "mamoru.orgs.selectors.mfa_required_for"
 
 SESSION_COOKIE_AGE = env_int("SESSION_HOURS", 8) * 3600
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
@@ -299,11 +303,13 @@ SCAN_ALLOW_PRIVATE = env_bool("SCAN_ALLOW_PRIVATE", default=False)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "mamoru.accounts.authentication.ApiTokenAuthentication",
+        "mamoru.orgs.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # Every operation needs a principal; what it may do is the services' business.
+    "DEFAULT_PERMISSION_CLASSES": ["mamoru.api.permissions.HasPrincipal"],
     "DEFAULT_SCHEMA_CLASS": "mamoru.api.schema.MamoruAutoSchema",
+    "EXCEPTION_HANDLER": "mamoru.api.exceptions.exception_handler",
     "DEFAULT_PAGINATION_CLASS": "mamoru.api.pagination.StrictLimitOffsetPagination",
     "PAGE_SIZE": 100,
     "DEFAULT_THROTTLE_CLASSES": [

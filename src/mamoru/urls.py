@@ -1,11 +1,16 @@
+"""The project's URLs: each app's pages (``<app>/ui/urls.py``) and API operations
+(``<app>/api/urls.py``, under ``/api/v1/``), mounted here and nowhere else."""
+
 from django.urls import include, path
 
 urlpatterns = [
-    path("accounts/", include("mamoru.accounts.urls")),
+    path("accounts/", include("mamoru.accounts.ui.urls")),
     path("api/v1/incidents/", include("mamoru.incidents.api.urls")),
     path("api/v1/", include("mamoru.api.urls")),
-    path("audit/", include("mamoru.audit.urls")),
+    path("api/v1/", include("mamoru.orgs.api.urls")),
+    path("audit/", include("mamoru.audit.ui.urls")),
     path("incidents/", include("mamoru.incidents.ui.urls")),
+    path("", include("mamoru.orgs.ui.urls")),
     path("", include("mamoru.web.urls")),
 ]
 

@@ -7,9 +7,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_otp.models import Device
 
+from mamoru.core.tenancy import Tenancy, TenantManager
+
 
 class User(AbstractUser):  # type: ignore[django-manager-missing]  # django-otp is untyped
     """A person. What they may do comes from memberships and grants (``mamoru.orgs``)."""
+
+    tenancy = Tenancy.shared(
+        "a person's own account: they act in organisations through memberships"
+    )
 
     display_name = models.CharField(_("表示名"), max_length=150, blank=True)
 
@@ -28,6 +34,7 @@ class ApiToken(models.Model):
     buys nothing, and the digest lets authentication look the token up by index.
     """
 
+    tenancy = Tenancy.owned_by("organisation")
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
     )
@@ -42,6 +49,8 @@ class ApiToken(models.Model):
     expires_at = models.DateTimeField(_("有効期限"), null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
+
+    objects = TenantManager()
 
     class Meta:
         verbose_name = _("APIトークン")
@@ -66,6 +75,8 @@ class RecoveryCodeDevice(Device):  # type: ignore[misc]  # django-otp is untyped
     nothing and the digest can be looked up by index.
     """
 
+    tenancy = Tenancy.shared("a person's own recovery codes")
+
     class Meta:
         verbose_name = _("リカバリーコード")
         verbose_name_plural = _("リカバリーコード")
@@ -81,6 +92,7 @@ class RecoveryCodeDevice(Device):  # type: ignore[misc]  # django-otp is untyped
 
 
 class RecoveryCode(models.Model):
+    tenancy = Tenancy.shared("a person's own recovery codes")
     device = models.ForeignKey(RecoveryCodeDevice, on_delete=models.CASCADE, related_name="codes")
     digest = models.CharField(max_length=64)
     used_at = models.DateTimeField(null=True, blank=True)

@@ -6,12 +6,12 @@ from typing import Any, Literal
 
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
-from drf_spectacular.utils import OpenApiResponse
+from drf_spectacular.utils import OpenApiResponse, extend_schema_field
 from rest_framework import serializers
 
 
 class ApiTokenScheme(OpenApiAuthenticationExtension):  # type: ignore[no-untyped-call]
-    target_class = "mamoru.accounts.authentication.ApiTokenAuthentication"
+    target_class = "mamoru.orgs.authentication.ApiTokenAuthentication"
     name = "ApiToken"
 
     def get_security_definition(self, auto_schema: AutoSchema) -> dict[str, str]:
@@ -26,10 +26,18 @@ class ErrorOut(serializers.Serializer[object]):
     detail = serializers.CharField(help_text="誤りの説明（日本語）")
 
 
-class ValidationErrorOut(serializers.Serializer[object]):
-    """Field names mapped to lists of messages, as DRF reports invalid input."""
+@extend_schema_field(
+    {"oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]}
+)
+class _Detail(serializers.JSONField):
+    pass
 
-    detail = serializers.ListField(child=serializers.CharField(), required=False)
+
+class ValidationErrorOut(serializers.Serializer[object]):
+    """Field names mapped to lists of messages, as DRF reports invalid input; ``detail`` is a
+    text when the body itself could not be read (e.g. not JSON)."""
+
+    detail = _Detail(required=False)
 
 
 # Every operation may answer these; documenting them lets clients and fuzzers rely on them.

@@ -3,6 +3,8 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from mamoru.core.tenancy import Tenancy, TenantManager
+
 
 class Outcome(models.TextChoices):
     SUCCESS = "success", _("成功")
@@ -18,6 +20,7 @@ class AuditEvent(models.Model):
     Names are copied (not only referenced) so the log survives deletions of people.
     """
 
+    tenancy = Tenancy.owned_by("organisation_id")
     occurred_at = models.DateTimeField(db_index=True)
     actor_id = models.BigIntegerField(null=True)
     actor_username = models.CharField(max_length=150, blank=True)
@@ -31,6 +34,8 @@ class AuditEvent(models.Model):
     previous_digest = models.CharField(max_length=64)
     digest = models.CharField(max_length=64, unique=True)
 
+    objects = TenantManager()
+
     class Meta:
         verbose_name = _("監査ログ")
         verbose_name_plural = _("監査ログ")
@@ -42,6 +47,8 @@ class AuditEvent(models.Model):
 
 class AuditHead(models.Model):
     """A single row holding the latest digest: locking it serialises appends to the chain."""
+
+    tenancy = Tenancy.shared("the head of the whole chain: one row")
 
     digest = models.CharField(max_length=64)
     count = models.BigIntegerField(default=0)

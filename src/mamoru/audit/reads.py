@@ -17,15 +17,13 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar, cast
+from typing import Any, ParamSpec, TypeVar, cast
 
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 
 from mamoru.audit.models import Outcome
 from mamoru.audit.services import audit_record
-
-if TYPE_CHECKING:
-    from mamoru.orgs.principal import Principal
+from mamoru.core.access import Acting
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -42,20 +40,14 @@ def default_target(arguments: Mapping[str, Any]) -> str:
     return ""
 
 
-def _record(principal: Principal, action: str, target: str, outcome: str) -> None:
+def _record(principal: Acting, action: str, target: str, outcome: str) -> None:
     audit_record(
         action=action,
         actor=principal.user,
         organisation=principal.organisation,
         target=target,
         outcome=outcome,
-        details={
-            "via": "api"
-            if principal.token is not None
-            else "grant"
-            if principal.via_grant
-            else "membership"
-        },
+        details={"via": principal.via},
     )
 
 
@@ -67,7 +59,7 @@ def audited_read(
     def decorate(selector: Callable[P, R]) -> Callable[P, R]:
         @functools.wraps(selector)
         def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-            principal = cast("Principal | None", kwargs.get("principal"))
+            principal = cast("Acting | None", kwargs.get("principal"))
             if principal is None:
                 raise TypeError(f"{selector.__qualname__}: pass the acting principal= keyword")
             try:

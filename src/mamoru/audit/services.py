@@ -20,7 +20,6 @@ import json
 import re
 from collections.abc import Mapping
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import transaction
@@ -28,10 +27,7 @@ from django.utils import timezone
 
 from mamoru.audit.context import current_ip_address, normalise_ip
 from mamoru.audit.models import AuditEvent, AuditHead, Outcome
-
-if TYPE_CHECKING:
-    from mamoru.accounts.models import User
-    from mamoru.orgs.models import Organisation
+from mamoru.core.access import OrganisationRef, PersonRef
 
 GENESIS = "0" * 64
 REDACTED = "[redacted]"
@@ -124,8 +120,8 @@ def chain_digest(previous: str, payload: bytes) -> str:
 def audit_record(
     *,
     action: str,
-    actor: User | None = None,
-    organisation: Organisation | None = None,
+    actor: PersonRef | None = None,
+    organisation: OrganisationRef | None = None,
     target: str = "",
     outcome: str = Outcome.SUCCESS,
     ip_address: str | None = None,

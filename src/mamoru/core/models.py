@@ -3,6 +3,8 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from mamoru.core.tenancy import Tenancy
+
 
 class JobProgress(models.Model):
     """How far a background task has got, keyed by its task result id.
@@ -10,6 +12,8 @@ class JobProgress(models.Model):
     Written by the task through ``mamoru.core.progress.report_progress`` and read by
     pages and ``mamoru jobs status``; the same on every task backend.
     """
+
+    tenancy = Tenancy.shared("progress of a task; tasks read their records through the gate")
 
     task_id = models.CharField(max_length=64, unique=True)
     task_name = models.CharField(max_length=200, blank=True)

@@ -23,7 +23,7 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
-from django.db import transaction
+from django.dispatch import Signal
 from django.utils import timezone
 from django_tasks import (
     DEFAULT_TASK_BACKEND_ALIAS,
@@ -33,7 +33,9 @@ from django_tasks import (
     task_backends,
 )
 
-from mamoru.audit.services import audit_record
+# Sent with ``task_ids`` and ``older_than`` when ``tasks_recover_stale`` marked tasks failed;
+# the audit app records it (core sits below every app and imports none of them).
+tasks_recovered = Signal()
 
 FINISHED = frozenset({TaskResultStatus.SUCCESSFUL, TaskResultStatus.FAILED})
 
@@ -112,12 +114,5 @@ def tasks_recover_stale(*, older_than: timedelta) -> list[str]:
         if updated:
             marked.append(str(task_id))
     if marked:
-        with transaction.atomic():
-            audit_record(
-                action="tasks.recover",
-                details={
-                    "task_ids": marked,
-                    "older_than_minutes": older_than.total_seconds() // 60,
-                },
-            )
+        tasks_recovered.send(sender=tasks_recover_stale, task_ids=marked, older_than=older_than)
     return marked

@@ -1,11 +1,26 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class IncidentsConfig(AppConfig):
     name = "mamoru.incidents"
     label = "incidents"
     default_auto_field = "django.db.models.BigAutoField"
+    audit_actions = {
+        "incidents.report.create": _("インシデント報告を作成"),
+        "incidents.report.update": _("インシデント報告の下書きを変更"),
+        "incidents.report.request_approval": _("インシデント報告の承認を依頼"),
+        "incidents.report.submit": _("インシデント報告を承認して提出"),
+        "incidents.report.reopen": _("インシデント報告を再開"),
+        "incidents.report.read": _("インシデント報告を閲覧"),
+        "incidents.report.individual_notice": _("本人への通知の状況を更新"),
+        "incidents.inbox.read": _("受け付けた報告を閲覧"),
+        "incidents.thread.read": _("報告についての連絡を閲覧"),
+        "incidents.diff.read": _("報告の版の違いを閲覧"),
+        "incidents.delivery.acknowledge": _("報告の受領を確認"),
+        "incidents.message.post": _("報告について連絡"),
+        "incidents.notification.read": _("お知らせを既読にする"),
+    }
 
     def ready(self) -> None:
-        # Registers the incident items of the home page's "what needs attention".
-        from mamoru.incidents.ui import attention  # noqa: F401
+        from mamoru.incidents.ui import shell  # noqa: F401 - menu entries and home items

@@ -9,6 +9,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from mamoru.core.demo import demo_seeder
 from mamoru.incidents import selectors, services
 from mamoru.incidents.models import IncidentReport
 from mamoru.orgs.principal import Principal
@@ -69,3 +70,11 @@ def seed_demo_incident() -> IncidentReport | None:
     report = services.report_request_approval(report=report, principal=editor)
     services.report_approve_and_submit(report=report, principal=ciso)
     return report
+
+
+@demo_seeder(order=50)
+def demo_incident() -> list[str]:
+    report = seed_demo_incident()
+    if report is None:
+        return []
+    return ["デモのインシデント報告: 千代田区 → 東京都・総務省・個人情報保護委員会"]

@@ -1,15 +1,14 @@
-"""Errors of the incidents services, finer than ``ValidationError`` so interfaces can say
-why: the API answers 409 for a wrong state and 422 for content that contradicts itself
-(e.g. started after it was noticed); plain bad input stays 400."""
+"""Errors of the incidents services (``mamoru.core.exceptions`` says how every interface
+maps them: 409 for a wrong state, 422 for content that contradicts itself)."""
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
+from mamoru.core.exceptions import StateConflict, Unprocessable
 
 
-class ReportStateError(ValidationError):
+class ReportStateError(StateConflict):
     """The report is not in a state that allows this (e.g. already closed)."""
 
 
-class ContentInvalidError(ValidationError):
+class ContentInvalidError(Unprocessable):
     """Well-formed content that the records refuse (a timeline out of order, …)."""

@@ -17,6 +17,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from mamoru.core.tenancy import Tenancy, TenantManager
 from mamoru.incidents.content import Phase
 from mamoru.incidents.routing import Timing
 from mamoru.orgs.models import Organisation
@@ -44,6 +45,7 @@ class TimingChoice(models.TextChoices):
 class IncidentReport(models.Model):
     """One incident of one organisation, from the first draft to the final report."""
 
+    tenancy = Tenancy.owned_by("organisation", addressed_to="deliveries__recipient")
     public_id = models.UUIDField(_("報告ID"), default=uuid.uuid4, unique=True, editable=False)
     organisation = models.ForeignKey(
         Organisation,
@@ -67,6 +69,8 @@ class IncidentReport(models.Model):
     updated_at = models.DateTimeField(default=timezone.now)
     closed_at = models.DateTimeField(null=True, blank=True)
 
+    objects = TenantManager()
+
     class Meta:
         verbose_name = _("インシデント報告")
         verbose_name_plural = _("インシデント報告")
@@ -80,6 +84,7 @@ class IncidentReport(models.Model):
 class Submission(models.Model):
     """One approved, immutable version of a report as it was sent."""
 
+    tenancy = Tenancy.owned_by("report__organisation", addressed_to="deliveries__recipient")
     report = models.ForeignKey(IncidentReport, on_delete=models.PROTECT, related_name="submissions")
     phase = models.CharField(_("報告の段階"), max_length=12, choices=PhaseChoice.choices)
     version = models.PositiveIntegerField(_("版"))
@@ -95,6 +100,8 @@ class Submission(models.Model):
     ruleset_version = models.CharField(_("適用ルール"), max_length=40)
     ruleset_effective_from = models.DateField(_("適用ルールの施行日"))
     routing = models.JSONField(_("宛先の判定"), default=list)  # ``routing.explain`` lines
+
+    objects = TenantManager()
 
     class Meta:
         verbose_name = _("提出版")
@@ -117,6 +124,7 @@ class Delivery(models.Model):
     ``current`` marks the newest delivery of a report to a recipient.
     """
 
+    tenancy = Tenancy.owned_by("report__organisation", addressed_to="recipient")
     submission = models.ForeignKey(Submission, on_delete=models.PROTECT, related_name="deliveries")
     report = models.ForeignKey(IncidentReport, on_delete=models.PROTECT, related_name="deliveries")
     recipient = models.ForeignKey(
@@ -135,6 +143,8 @@ class Delivery(models.Model):
     acknowledged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+
+    objects = TenantManager()
 
     class Meta:
         verbose_name = _("送付")
@@ -159,6 +169,7 @@ class Delivery(models.Model):
 class Message(models.Model):
     """One message of the thread between a reporter and one recipient about one report."""
 
+    tenancy = Tenancy.owned_by("report__organisation", addressed_to="recipient")
     report = models.ForeignKey(IncidentReport, on_delete=models.PROTECT, related_name="messages")
     recipient = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     organisation = models.ForeignKey(
@@ -167,6 +178,8 @@ class Message(models.Model):
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     body = models.TextField(_("本文"))
     created_at = models.DateTimeField(default=timezone.now)
+
+    objects = TenantManager()
 
     class Meta:
         verbose_name = _("連絡")
@@ -192,6 +205,7 @@ class Notification(models.Model):
     ``key`` makes a notification idempotent (reminders): one per person and key.
     """
 
+    tenancy = Tenancy.owned_by("organisation")
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="incident_notifications"
     )
@@ -204,6 +218,8 @@ class Notification(models.Model):
     read_at = models.DateTimeField(null=True, blank=True)
     email_wanted = models.BooleanField(default=False)
     emailed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = TenantManager()
 
     class Meta:
         verbose_name = _("通知")

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import datetime
 from typing import Any, Final
 
 from mamoru.incidents.content import (
@@ -20,7 +19,7 @@ from mamoru.incidents.content import (
     to_dict,
     view_for,
 )
-from mamoru.incidents.models import Delivery, IncidentReport, ReportStatus, Submission
+from mamoru.incidents.models import Delivery, IncidentReport, Submission
 from mamoru.incidents.routing import ReporterContext
 from mamoru.orgs.models import Organisation, OrganisationKind
 
@@ -68,17 +67,6 @@ def delivery_view(delivery: Delivery) -> tuple[SubmissionView, dict[str, Any]]:
     return (
         view_for(whole, recipient=recipient, granted=granted),
         visible_facts(whole.content, recipient=recipient, granted=granted),
-    )
-
-
-def delivery_overdue(delivery: Delivery, *, now: datetime) -> bool:
-    """The reporter owes this recipient its next report and the deadline has passed. Only
-    the newest delivery counts: a superseded one keeps the deadline it was sent with."""
-    return (
-        delivery.current
-        and delivery.next_due_at is not None
-        and delivery.next_due_at < now
-        and delivery.report.status != ReportStatus.CLOSED
     )
 
 

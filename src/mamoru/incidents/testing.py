@@ -7,13 +7,14 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.utils import timezone
+from rest_framework.test import APIClient
 
 from mamoru.accounts.models import User
 from mamoru.incidents.content import Contact, ReportContent, Tlp, to_dict
 from mamoru.incidents.routing import Category, IncidentFacts, PersonalData
 from mamoru.incidents.routing.testing import make_facts
 from mamoru.orgs.models import Organisation
-from mamoru.orgs.principal import Principal
+from mamoru.orgs.principal import Principal, System
 from mamoru.orgs.roles import Role
 from mamoru.orgs.selectors import principal_for
 from mamoru.orgs.services import membership_add
@@ -63,8 +64,37 @@ def principal(user: User, code: str | None = None) -> Principal:
 
 
 def add_member(username: str, organisation: Organisation, role: str = Role.CISO) -> User:
-    from mamoru.core.testing import make_user
+    from mamoru.testing import make_user
 
     user = make_user(username)
-    membership_add(user=user, organisation=organisation, role=role)
+    membership_add(principal=System("test set-up"), user=user, organisation=organisation, role=role)
     return user
+
+
+# The incidents API, as its tests drive it --------------------------------------------
+
+BASE = "/api/v1/incidents"
+
+
+def report_url(public_id: str, suffix: str = "") -> str:
+    return f"{BASE}/reports/{public_id}/{suffix}"
+
+
+def create(client: APIClient, data: dict[str, Any]) -> str:
+    response = client.post(f"{BASE}/reports/", data, format="json")
+    assert response.status_code == 201, response.content
+    return str(response.json()["public_id"])
+
+
+def submit(client: APIClient, public_id: str, *, final: bool = False) -> dict[str, Any]:
+    response = client.post(report_url(public_id, "submit/"), {"final": final}, format="json")
+    assert response.status_code == 201, response.content
+    body: dict[str, Any] = response.json()
+    return body
+
+
+def inbox(client: APIClient) -> list[dict[str, Any]]:
+    response = client.get(f"{BASE}/inbox/")
+    assert response.status_code == 200
+    items: list[dict[str, Any]] = response.json()["results"]
+    return items

@@ -1,7 +1,23 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class OrgsConfig(AppConfig):
     name = "mamoru.orgs"
     label = "orgs"
     default_auto_field = "django.db.models.BigAutoField"
+    audit_actions = {
+        "orgs.organisations.import": _("団体の一覧を取り込み"),
+        "orgs.members.read": _("職員の一覧を閲覧"),
+        "orgs.membership.add": _("職員を追加"),
+        "orgs.membership.change": _("職員の役割を変更"),
+        "orgs.membership.remove": _("職員を削除"),
+        "orgs.grant.create": _("委任を設定"),
+        "orgs.grant.revoke": _("委任を取り消し"),
+        "orgs.token.create": _("APIトークンを発行"),
+        "orgs.token.revoke": _("APIトークンを失効"),
+        "orgs.switch": _("操作する団体を切り替え"),
+    }
+
+    def ready(self) -> None:
+        from mamoru.orgs.ui import shell  # noqa: F401 - registers menu entries and panels

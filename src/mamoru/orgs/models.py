@@ -5,6 +5,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from mamoru.core.tenancy import Tenancy, TenantManager
 from mamoru.orgs.roles import Role
 
 
@@ -60,6 +61,7 @@ class Organisation(models.Model):
     Peer groups are ``kind`` (the size class) and ``population_band``.
     """
 
+    tenancy = Tenancy.owned_by("pk")
     code = models.CharField(_("団体コード"), max_length=16, unique=True)
     name = models.CharField(_("名称"), max_length=100)
     name_en = models.CharField(_("英語名称"), max_length=150, blank=True)
@@ -71,6 +73,8 @@ class Organisation(models.Model):
     prefecture_code = models.CharField(_("都道府県コード"), max_length=2, blank=True, db_index=True)
     population = models.PositiveIntegerField(_("人口（令和2年国勢調査）"), null=True, blank=True)
     receives_reports = models.BooleanField(_("報告を受け付ける"), default=False)
+
+    objects = TenantManager()
 
     class Meta:
         verbose_name = _("団体")
@@ -95,6 +99,7 @@ class Organisation(models.Model):
 
 
 class Membership(models.Model):
+    tenancy = Tenancy.owned_by("organisation")
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
     )
@@ -103,6 +108,8 @@ class Membership(models.Model):
     )
     role = models.CharField(_("役割"), max_length=10, choices=Role.choices)
     created_at = models.DateTimeField(default=timezone.now)
+
+    objects = TenantManager()
 
     class Meta:
         verbose_name = _("所属")
@@ -124,6 +131,7 @@ class Grant(models.Model):
     with the granted role until ``expires_at``; nothing is inferred beyond it.
     """
 
+    tenancy = Tenancy.owned_by("organisation")
     grantee = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="grants"
     )
@@ -136,6 +144,8 @@ class Grant(models.Model):
     starts_at = models.DateTimeField(_("開始"), default=timezone.now)
     expires_at = models.DateTimeField(_("期限"))
     revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = TenantManager()
 
     class Meta:
         verbose_name = _("委任")

@@ -59,6 +59,20 @@ SUPERVISOR_ACCESS: dict[DataKind, dict[Supervisor, Access]] = {
 }
 
 
+# Where routing gives an organisation more than the hierarchy does: records addressed to
+# it. An incident report routed to 個人情報保護委員会 (or to a prefecture, or 総務省) is read
+# by that recipient at record level — cut to the sections its routing rule grants and to
+# the TLP:RED sections named for it (``mamoru.incidents.content.view_for``). This is the
+# only place that says so; the incidents selectors ask ``organisations_addressable``.
+ADDRESSED_ACCESS: dict[DataKind, Access] = {
+    DataKind.INCIDENTS: Access.RECORDS,
+}
+
+
+def addressed_access(kind: DataKind) -> Access:
+    return ADDRESSED_ACCESS.get(kind, Access.NONE)
+
+
 def supervisor_access(kind: DataKind, supervisor: Supervisor | None) -> Access:
     if supervisor is None:
         return Access.NONE

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import enum
-
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from mamoru.core.access import Permission
 
 
 class Role(models.TextChoices):
@@ -13,16 +13,6 @@ class Role(models.TextChoices):
     CISO = "ciso", _("CISO・CSIRT")
     EDITOR = "editor", _("担当者")
     VIEWER = "viewer", _("閲覧者")
-
-
-class Permission(enum.StrEnum):
-    ORG_VIEW = "org.view"  # the organisation's profile and the records it owns
-    MEMBERS_VIEW = "members.view"
-    MEMBERS_MANAGE = "members.manage"  # add and remove people, grant delegations
-    DATA_VIEW = "data.view"  # read the organisation's records (assets, findings, reports, answers)
-    DATA_EDIT = "data.edit"  # create and change them
-    REPORTS_APPROVE = "reports.approve"  # approve incident reports and survey answers
-    AUDIT_VIEW = "audit.view"
 
 
 _VIEWER = frozenset({Permission.ORG_VIEW, Permission.MEMBERS_VIEW, Permission.DATA_VIEW})

@@ -10,6 +10,7 @@ from django_tasks import TaskContext, task
 
 from mamoru.core.progress import report_progress
 from mamoru.orgs.loader import BUNDLED_LIST, OrganisationListError, read_local_governments
+from mamoru.orgs.principal import System
 from mamoru.orgs.services import organisations_import
 
 ATTEMPTS = 3
@@ -38,7 +39,7 @@ def import_organisations_task(context: TaskContext, path: str | None = None) -> 
     report_progress(task_id=task_id, done=0, total=len(rows), message="団体を取り込んでいます")
     for attempt in range(1, ATTEMPTS + 1):
         try:
-            summary = organisations_import(rows=rows)
+            summary = organisations_import(principal=System("import-organisations task"), rows=rows)
             break
         except OperationalError:
             if attempt == ATTEMPTS:

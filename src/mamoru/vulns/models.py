@@ -12,8 +12,11 @@ from typing import Any
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from mamoru.core.tenancy import Tenancy, TenantManager
+
 
 class Vulnerability(models.Model):
+    tenancy = Tenancy.shared("public vulnerability intelligence")
     id = models.CharField(primary_key=True, max_length=64)  # CVE-2024-6387, or a JVNDB id
     aliases = models.JSONField(default=list, blank=True)
     title = models.CharField(max_length=500, blank=True)
@@ -43,6 +46,8 @@ class Vulnerability(models.Model):
 
 class AffectedProduct(models.Model):
     """One product (and version range) a vulnerability affects, per source and rule."""
+
+    tenancy = Tenancy.shared("public vulnerability intelligence")
 
     class Status(models.TextChoices):
         AFFECTED = "affected", _("影響あり")
@@ -79,6 +84,7 @@ class AffectedProduct(models.Model):
 
 
 class KevEntry(models.Model):
+    tenancy = Tenancy.shared("public vulnerability intelligence")
     cve_id = models.CharField(primary_key=True, max_length=32)
     vendor_project = models.CharField(max_length=200, blank=True)
     product = models.CharField(max_length=200, blank=True)
@@ -100,6 +106,8 @@ class KevEntry(models.Model):
 class EpssScore(models.Model):
     """The latest EPSS score of a CVE (history is FIRST's to keep)."""
 
+    tenancy = Tenancy.shared("public vulnerability intelligence")
+
     cve_id = models.CharField(primary_key=True, max_length=32)
     score = models.FloatField()
     percentile = models.FloatField()
@@ -111,6 +119,7 @@ class EpssScore(models.Model):
 
 
 class DistroAdvisory(models.Model):
+    tenancy = Tenancy.shared("public vulnerability intelligence")
     id = models.CharField(primary_key=True, max_length=64)  # DSA-5724-1, USN-6859-1, RHSA-2024:4312
     source = models.CharField(max_length=16, default="osv")
     modified = models.DateTimeField(null=True, blank=True)
@@ -123,6 +132,8 @@ class DistroAdvisory(models.Model):
 
 class DistroFix(models.Model):
     """The source package version of a distribution release that fixed a CVE."""
+
+    tenancy = Tenancy.shared("public vulnerability intelligence")
 
     advisory = models.ForeignKey(DistroAdvisory, on_delete=models.CASCADE, related_name="fixes")
     vulnerability_id = models.CharField(max_length=64)
@@ -144,6 +155,8 @@ class DistroFix(models.Model):
 
 
 class ImportLog(models.Model):
+    tenancy = Tenancy.shared("public vulnerability intelligence")
+
     class Status(models.TextChoices):
         RUNNING = "running", _("実行中")
         SUCCEEDED = "succeeded", _("成功")
@@ -173,6 +186,7 @@ class ObservedService(models.Model):
     foreign key to ``orgs.Organisation`` then.
     """
 
+    tenancy = Tenancy.owned_by("organisation_id")
     organisation_id = models.BigIntegerField()
     ip = models.GenericIPAddressField()
     port = models.PositiveIntegerField()
@@ -191,6 +205,8 @@ class ObservedService(models.Model):
     distro_release = models.CharField(max_length=16, blank=True)
     first_seen = models.DateTimeField()
     last_seen = models.DateTimeField()
+
+    objects = TenantManager()
 
     class Meta:
         constraints = [

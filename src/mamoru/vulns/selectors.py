@@ -11,7 +11,6 @@ from dataclasses import dataclass
 
 from django.db.models import Max
 
-from mamoru.asm.engine.model import Service
 from mamoru.vulns.matching import Matcher
 from mamoru.vulns.matching.identify import identify
 from mamoru.vulns.models import (
@@ -23,6 +22,7 @@ from mamoru.vulns.models import (
     ObservedService,
     Vulnerability,
 )
+from mamoru.vulns.observed import ObservedProduct, ServiceLike
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,7 +62,7 @@ def table_counts() -> dict[str, int]:
         "kev_ransomware": KevEntry.objects.filter(known_ransomware_use=True).count(),
         "epss_scores": EpssScore.objects.count(),
         "distro_fixes": DistroFix.objects.count(),
-        "observed_services": ObservedService.objects.count(),
+        "observed_services": ObservedService.objects.unscoped("a count for operators").count(),
     }
 
 
@@ -83,11 +83,11 @@ class Exposure:
     reasons: tuple[str, ...]
 
 
-def _as_service(row: ObservedService) -> Service:
+def _as_service(row: ObservedService) -> ServiceLike:
     extra = row.extra()
     if row.version_inferred:
         extra["version_confidence"] = "inferred"
-    return Service(
+    return ObservedProduct(
         ip=row.ip,
         port=row.port,
         service=row.service,
@@ -114,7 +114,10 @@ def _candidates(vulnerability_id: str) -> Iterator[ObservedService]:
     )
     names = {key.split(":", 1)[-1] for key in keys}
     # Services whose vendor was unknown are stored as ":product" and looked up by name.
-    query = ObservedService.objects.filter(product_key__in=keys) | ObservedService.objects.filter(
+    # The national exposure query: which organisations expose a product (the alerts it
+    # feeds name each organisation only to itself, its prefecture and the nation).
+    every = ObservedService.objects.unscoped("the national exposure query")
+    query = every.filter(product_key__in=keys) | every.filter(
         product_key__in=[f":{name}" for name in names]
     )
     yield from query.only(*_EXPOSURE_FIELDS).iterator(chunk_size=5000)

@@ -1,12 +1,10 @@
 from django.urls import include, path
 
-from mamoru.web.ui import directory, home
+from mamoru.web.ui import home
 
 app_name = "web"
 urlpatterns = [
     path("", home.home, name="home"),
-    path("organisations/", directory.directory, name="directory"),
-    path("organisations/<slug:code>/", directory.organisation, name="organisation"),
     # Django's set_language view (POST): the language switcher in the layout.
     path("i18n/", include("django.conf.urls.i18n")),
 ]

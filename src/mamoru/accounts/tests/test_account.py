@@ -8,34 +8,31 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 
 from mamoru.accounts.models import User
-from mamoru.accounts.services import api_token_create
 from mamoru.audit.models import AuditEvent
-from mamoru.core.testing import CHIYODA, HACHIOJI, OSAKA_CITY, PASSWORD, Cast, login_verified
 from mamoru.orgs.middleware import SESSION_KEY
+from mamoru.orgs.principal import System
 from mamoru.orgs.roles import Role
-from mamoru.orgs.services import membership_add
+from mamoru.orgs.services import api_token_create, membership_add
+from mamoru.testing import CHIYODA, HACHIOJI, OSAKA_CITY, PASSWORD, Cast, SignIn
 
 SETTINGS = "/accounts/settings/"
 PASSWORD_PAGE = "/accounts/settings/password/"
+TOKENS = "/accounts/settings/tokens/"
 
 
-def signed_in(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def test_the_settings_page_lists_only_ones_own_tokens(cast: Cast) -> None:
+def test_the_settings_page_lists_only_ones_own_tokens(cast: Cast, signed_in: SignIn) -> None:
     api_token_create(
+        principal=System("test set-up"),
         user=cast.hachioji,
         organisation=cast.org(HACHIOJI),
         name="hachioji-sync",
         permissions=None,
         expires_in_days=None,
-        actor=cast.hachioji,
     )
-    mine = signed_in(cast.hachioji).get(SETTINGS).content.decode()
-    theirs = signed_in(cast.osaka_city).get(SETTINGS).content.decode()
+    settings_page = signed_in(cast.hachioji, mfa=False).get(SETTINGS).content.decode()
+    assert 'href="/accounts/settings/tokens/"' in settings_page
+    mine = signed_in(cast.hachioji, mfa=False).get(TOKENS).content.decode()
+    theirs = signed_in(cast.osaka_city, mfa=False).get(TOKENS).content.decode()
     assert "hachioji-sync" in mine
     assert "hachioji-sync" not in theirs
     assert mine.count("<h1") == 1
@@ -47,20 +44,20 @@ def test_the_settings_page_refuses_anonymous_visitors() -> None:
     assert response["Location"].startswith("/accounts/login/")
 
 
-def test_the_profile_is_updated_and_audited(cast: Cast) -> None:
-    client = signed_in(cast.hachioji)
+def test_the_profile_is_updated_and_audited(cast: Cast, signed_in: SignIn) -> None:
+    client = signed_in(cast.hachioji, mfa=False)
     response = client.post(
         "/accounts/settings/profile/", {"display_name": "八王子 太郎", "email": "t@example.jp"}
     )
     assert response.status_code == 302
     cast.hachioji.refresh_from_db()
     assert cast.hachioji.display_name == "八王子 太郎"
-    event = AuditEvent.objects.get(action="user.profile_update")
+    event = AuditEvent.objects.get(action="accounts.profile.update")
     assert event.details == {"fields": ["display_name", "email"]}
 
 
-def test_a_bad_email_is_refused_in_japanese(cast: Cast) -> None:
-    response = signed_in(cast.hachioji).post(
+def test_a_bad_email_is_refused_in_japanese(cast: Cast, signed_in: SignIn) -> None:
+    response = signed_in(cast.hachioji, mfa=False).post(
         "/accounts/settings/profile/", {"display_name": "", "email": "not-an-address"}
     )
     body = response.content.decode()
@@ -74,9 +71,9 @@ def test_a_bad_email_is_refused_in_japanese(cast: Cast) -> None:
     [("Short1!", "このパスワードは短すぎます"), ("password1234", "このパスワードは一般的すぎます")],
 )
 def test_weak_passwords_are_refused_with_japanese_messages(
-    cast: Cast, new_password: str, message: str
+    cast: Cast, new_password: str, message: str, signed_in: SignIn
 ) -> None:
-    response = signed_in(cast.hachioji).post(
+    response = signed_in(cast.hachioji, mfa=False).post(
         PASSWORD_PAGE,
         {"old_password": PASSWORD, "new_password1": new_password, "new_password2": new_password},
     )
@@ -86,8 +83,10 @@ def test_weak_passwords_are_refused_with_japanese_messages(
     assert cast.hachioji.check_password(PASSWORD)
 
 
-def test_a_password_change_ends_the_other_sessions_but_keeps_this_one(cast: Cast) -> None:
-    here, elsewhere = signed_in(cast.hachioji), signed_in(cast.hachioji)
+def test_a_password_change_ends_the_other_sessions_but_keeps_this_one(
+    cast: Cast, signed_in: SignIn
+) -> None:
+    here, elsewhere = signed_in(cast.hachioji, mfa=False), signed_in(cast.hachioji, mfa=False)
     new = "a much longer passphrase 2025"
     response = here.post(
         PASSWORD_PAGE, {"old_password": PASSWORD, "new_password1": new, "new_password2": new}
@@ -95,48 +94,56 @@ def test_a_password_change_ends_the_other_sessions_but_keeps_this_one(cast: Cast
     assert response.status_code == 302
     assert here.get(SETTINGS).status_code == 200
     assert elsewhere.get(SETTINGS).status_code == 302
-    assert AuditEvent.objects.filter(action="user.password_change").count() == 1
+    assert AuditEvent.objects.filter(action="accounts.password.change").count() == 1
     assert new not in str(AuditEvent.objects.values_list("details", flat=True))
 
 
-def test_a_wrong_current_password_is_refused(cast: Cast) -> None:
+def test_a_wrong_current_password_is_refused(cast: Cast, signed_in: SignIn) -> None:
     new = "a much longer passphrase 2025"
-    response = signed_in(cast.hachioji).post(
+    response = signed_in(cast.hachioji, mfa=False).post(
         PASSWORD_PAGE, {"old_password": "wrong", "new_password1": new, "new_password2": new}
     )
     assert "現在のパスワードが正しくありません" in response.content.decode()
 
 
-def test_a_person_switches_into_another_of_their_organisations(cast: Cast) -> None:
-    membership_add(user=cast.hachioji, organisation=cast.org(CHIYODA), role=Role.VIEWER)
-    client = signed_in(cast.hachioji)
+def test_a_person_switches_into_another_of_their_organisations(
+    cast: Cast, signed_in: SignIn
+) -> None:
+    membership_add(
+        principal=System("test set-up"),
+        user=cast.hachioji,
+        organisation=cast.org(CHIYODA),
+        role=Role.VIEWER,
+    )
+    client = signed_in(cast.hachioji, mfa=False)
     response = client.post("/accounts/switch/", {"organisation": CHIYODA, "next": SETTINGS})
     assert response.status_code == 302
     assert response["Location"] == SETTINGS
     assert client.session[SESSION_KEY] == CHIYODA
-    event = AuditEvent.objects.get(action="org.switch")
+    event = AuditEvent.objects.get(action="orgs.switch")
     assert event.organisation_code == CHIYODA
     assert event.actor_id == cast.hachioji.pk
 
 
 @pytest.mark.parametrize("code", [CHIYODA, OSAKA_CITY, "130001", "MIC", "nonexistent"])
 def test_a_person_cannot_switch_into_an_organisation_they_may_not_act_in(
-    cast: Cast, code: str
+    cast: Cast, code: str, signed_in: SignIn
 ) -> None:
-    client = signed_in(cast.hachioji)
+    client = signed_in(cast.hachioji, mfa=False)
     assert client.post("/accounts/switch/", {"organisation": code}).status_code == 404
     assert SESSION_KEY not in client.session
-    assert not AuditEvent.objects.filter(action="org.switch").exists()
+    assert not AuditEvent.objects.filter(action="orgs.switch").exists()
 
 
-def test_a_supervisor_cannot_switch_into_a_municipality_it_supervises(cast: Cast) -> None:
-    client = Client()
-    login_verified(client, cast.tokyo)
+def test_a_supervisor_cannot_switch_into_a_municipality_it_supervises(
+    cast: Cast, signed_in: SignIn
+) -> None:
+    client = signed_in(cast.tokyo)
     assert client.post("/accounts/switch/", {"organisation": CHIYODA}).status_code == 404
 
 
-def test_switching_is_post_only(cast: Cast) -> None:
-    assert signed_in(cast.hachioji).get("/accounts/switch/").status_code == 405
+def test_switching_is_post_only(cast: Cast, signed_in: SignIn) -> None:
+    assert signed_in(cast.hachioji, mfa=False).get("/accounts/switch/").status_code == 405
 
 
 def test_the_cli_creates_a_person_with_a_password_from_stdin(
@@ -151,7 +158,7 @@ def test_the_cli_creates_a_person_with_a_password_from_stdin(
     assert user.check_password("a much longer passphrase 2025")
     assert user.email == "s@example.jp"
     assert "suzuki" in out.getvalue()
-    assert AuditEvent.objects.filter(action="user.create").exists()
+    assert AuditEvent.objects.filter(action="accounts.user.create").exists()
 
 
 def test_the_cli_without_a_password_leaves_it_unusable_and_says_so(cast: Cast) -> None:

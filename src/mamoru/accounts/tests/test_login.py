@@ -10,7 +10,7 @@ if TYPE_CHECKING:
     from django.test.client import _MonkeyPatchedWSGIResponse
 
 from mamoru.audit.models import AuditEvent
-from mamoru.core.testing import PASSWORD, Cast
+from mamoru.testing import PASSWORD, Cast
 
 LOGIN = "/accounts/login/"
 
@@ -40,7 +40,7 @@ def test_it_signs_in_with_the_right_password_and_rotates_the_session(cast: Cast)
     assert response["Location"] == "/x/"
     assert client.session.session_key != before
     assert int(client.session["_auth_user_id"]) == cast.hachioji.pk
-    event = AuditEvent.objects.filter(action="auth.login").last()
+    event = AuditEvent.objects.filter(action="accounts.login").last()
     assert event is not None
     assert event.outcome == "success"
     assert event.actor_id == cast.hachioji.pk
@@ -54,7 +54,7 @@ def test_it_refuses_a_wrong_password_in_japanese_without_saying_which_part(cast:
     assert "利用者名またはパスワードが正しくありません" in wrong_password.content.decode()
     assert "利用者名またはパスワードが正しくありません" in no_such_user.content.decode()
     assert "_auth_user_id" not in client.session
-    failures = AuditEvent.objects.filter(action="auth.login", outcome="failure")
+    failures = AuditEvent.objects.filter(action="accounts.login", outcome="failure")
     assert failures.count() == 2
     assert all("nope" not in str(e.details) for e in failures)
 
@@ -98,7 +98,7 @@ def test_logout_is_post_only_and_ends_the_session(cast: Cast) -> None:
     assert response.status_code == 302
     assert response["Location"] == reverse("accounts:login")
     assert "_auth_user_id" not in client.session
-    assert AuditEvent.objects.filter(action="auth.logout", actor_id=cast.hachioji.pk).exists()
+    assert AuditEvent.objects.filter(action="accounts.logout", actor_id=cast.hachioji.pk).exists()
 
 
 @pytest.mark.parametrize("who", ["chiyoda", "tokyo", "nation"])
@@ -114,5 +114,5 @@ def test_behind_a_trusted_proxy_the_attempt_is_recorded_from_the_forwarded_addre
 ) -> None:
     client = Client(REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="198.51.100.23")
     attempt(client, "hachioji", "wrong password")
-    event = AuditEvent.objects.filter(action="auth.login").latest("id")
+    event = AuditEvent.objects.filter(action="accounts.login").latest("id")
     assert event.ip_address == "198.51.100.23"

@@ -12,19 +12,12 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from mamoru.accounts.models import RecoveryCode, User
 from mamoru.accounts.recovery import recovery_code_digest
 from mamoru.accounts.selectors import mfa_required_for
-from mamoru.accounts.testing import totp_device_for, totp_now
 from mamoru.audit.models import AuditEvent
-from mamoru.core.testing import PASSWORD, Cast, login_verified
+from mamoru.testing import PASSWORD, Cast, SignIn, totp_device_for, totp_now
 
 SETUP = "/accounts/mfa/setup/"
 VERIFY = "/accounts/mfa/verify/"
 CODE = re.compile(r"<code>([a-z2-7]{4}(?:-[a-z2-7]{4}){3})</code>")
-
-
-def signed_in(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def set_up_mfa(client: Client, user: User) -> tuple[TOTPDevice, list[str]]:
@@ -43,29 +36,37 @@ def test_mfa_is_required_for_admins_national_and_prefectural_staff(cast: Cast) -
         assert not mfa_required_for(user=getattr(cast, name)), name
 
 
-def test_a_setting_requires_mfa_for_everyone(cast: Cast, settings: object) -> None:
+def test_a_setting_requires_mfa_for_everyone(
+    cast: Cast, settings: object, signed_in: SignIn
+) -> None:
     settings.MFA_REQUIRED_FOR_ALL = True  # type: ignore[attr-defined]
     assert mfa_required_for(user=cast.outsider)
-    response = signed_in(cast.outsider).get("/accounts/settings/")
+    response = signed_in(cast.outsider, mfa=False).get("/accounts/settings/")
     assert response["Location"].startswith(SETUP)
 
 
-def test_the_local_demo_may_turn_enforcement_off(cast: Cast, settings: object) -> None:
+def test_the_local_demo_may_turn_enforcement_off(
+    cast: Cast, settings: object, signed_in: SignIn
+) -> None:
     settings.MFA_ENFORCED = False  # type: ignore[attr-defined]
     assert not mfa_required_for(user=cast.chiyoda)
-    assert signed_in(cast.chiyoda).get("/accounts/settings/").status_code == 200
+    assert signed_in(cast.chiyoda, mfa=False).get("/accounts/settings/").status_code == 200
 
 
-def test_an_admin_without_a_device_is_sent_to_setup_from_every_page(cast: Cast) -> None:
-    client = signed_in(cast.chiyoda)
+def test_an_admin_without_a_device_is_sent_to_setup_from_every_page(
+    cast: Cast, signed_in: SignIn
+) -> None:
+    client = signed_in(cast.chiyoda, mfa=False)
     response = client.get("/accounts/settings/")
     assert response.status_code == 302
     assert response["Location"] == f"{SETUP}?next=%2Faccounts%2Fsettings%2F"
     assert client.post("/accounts/switch/", {"organisation": "131016"}).status_code == 302
 
 
-def test_the_setup_page_draws_the_qr_code_itself_and_shows_the_secret(cast: Cast) -> None:
-    client = signed_in(cast.chiyoda)
+def test_the_setup_page_draws_the_qr_code_itself_and_shows_the_secret(
+    cast: Cast, signed_in: SignIn
+) -> None:
+    client = signed_in(cast.chiyoda, mfa=False)
     response = client.get(SETUP)
     body = response.content.decode()
     device = TOTPDevice.objects.get(user=cast.chiyoda, confirmed=False)
@@ -85,19 +86,20 @@ def test_the_setup_page_draws_the_qr_code_itself_and_shows_the_secret(cast: Cast
     assert TOTPDevice.objects.filter(user=cast.chiyoda).count() == 1
 
 
-def test_a_wrong_confirmation_code_does_not_enable_mfa(cast: Cast) -> None:
-    client = signed_in(cast.chiyoda)
+def test_a_wrong_confirmation_code_does_not_enable_mfa(cast: Cast, signed_in: SignIn) -> None:
+    client = signed_in(cast.chiyoda, mfa=False)
     client.get(SETUP)
     response = client.post(SETUP, {"otp_token": "000000"})
     assert "確認コードが正しくありません" in response.content.decode()
     assert not TOTPDevice.objects.filter(user=cast.chiyoda, confirmed=True).exists()
-    assert AuditEvent.objects.filter(action="mfa.enable", outcome="failure").count() == 1
+    assert AuditEvent.objects.filter(action="accounts.mfa.enable", outcome="failure").count() == 1
 
 
 def test_confirming_enables_mfa_and_shows_ten_recovery_codes_stored_only_hashed(
     cast: Cast,
+    signed_in: SignIn,
 ) -> None:
-    client = signed_in(cast.chiyoda)
+    client = signed_in(cast.chiyoda, mfa=False)
     _, codes = set_up_mfa(client, cast.chiyoda)
     assert len(codes) == 10
     assert len(set(codes)) == 10
@@ -110,52 +112,54 @@ def test_confirming_enables_mfa_and_shows_ten_recovery_codes_stored_only_hashed(
     assert client.get("/accounts/settings/").status_code == 200
 
 
-def test_verifying_with_a_totp_code_opens_the_pages(cast: Cast) -> None:
+def test_verifying_with_a_totp_code_opens_the_pages(cast: Cast, signed_in: SignIn) -> None:
     device = totp_device_for(cast.chiyoda)
-    client = signed_in(cast.chiyoda)
+    client = signed_in(cast.chiyoda, mfa=False)
     assert client.get("/accounts/settings/")["Location"].startswith(VERIFY)
     response = client.post(VERIFY, {"otp_token": totp_now(device), "next": "/accounts/settings/"})
     assert response.status_code == 302
     assert response["Location"] == "/accounts/settings/"
     assert client.get("/accounts/settings/").status_code == 200
-    event = AuditEvent.objects.filter(action="mfa.verify").last()
+    event = AuditEvent.objects.filter(action="accounts.mfa.verify").last()
     assert event is not None
     assert event.outcome == "success"
 
 
-def test_a_totp_code_is_accepted_only_once(cast: Cast) -> None:
+def test_a_totp_code_is_accepted_only_once(cast: Cast, signed_in: SignIn) -> None:
     device = totp_device_for(cast.chiyoda)
     code = totp_now(device)
-    assert signed_in(cast.chiyoda).post(VERIFY, {"otp_token": code}).status_code == 302
-    replay = signed_in(cast.chiyoda).post(VERIFY, {"otp_token": code})
+    assert signed_in(cast.chiyoda, mfa=False).post(VERIFY, {"otp_token": code}).status_code == 302
+    replay = signed_in(cast.chiyoda, mfa=False).post(VERIFY, {"otp_token": code})
     assert replay.status_code == 200
     assert "確認コードが正しくありません" in replay.content.decode()
 
 
-def test_a_recovery_code_works_once(cast: Cast) -> None:
-    _, codes = set_up_mfa(signed_in(cast.chiyoda), cast.chiyoda)
-    first = signed_in(cast.chiyoda)
+def test_a_recovery_code_works_once(cast: Cast, signed_in: SignIn) -> None:
+    _, codes = set_up_mfa(signed_in(cast.chiyoda, mfa=False), cast.chiyoda)
+    first = signed_in(cast.chiyoda, mfa=False)
     assert first.post(VERIFY, {"otp_token": codes[3].upper()}).status_code == 302
     assert first.get("/accounts/settings/").status_code == 200
-    again = signed_in(cast.chiyoda).post(VERIFY, {"otp_token": codes[3]})
+    again = signed_in(cast.chiyoda, mfa=False).post(VERIFY, {"otp_token": codes[3]})
     assert again.status_code == 200
     assert RecoveryCode.objects.filter(used_at__isnull=False).count() == 1
 
 
-def test_someone_with_mfa_must_verify_even_when_not_required(cast: Cast) -> None:
+def test_someone_with_mfa_must_verify_even_when_not_required(cast: Cast, signed_in: SignIn) -> None:
     totp_device_for(cast.hachioji)
-    response = signed_in(cast.hachioji).get("/accounts/settings/")
+    response = signed_in(cast.hachioji, mfa=False).get("/accounts/settings/")
     assert response["Location"].startswith(VERIFY)
 
 
-def test_the_login_and_mfa_pages_stay_open_before_verification(cast: Cast) -> None:
-    client = signed_in(cast.chiyoda)
+def test_the_login_and_mfa_pages_stay_open_before_verification(
+    cast: Cast, signed_in: SignIn
+) -> None:
+    client = signed_in(cast.chiyoda, mfa=False)
     assert client.get(SETUP).status_code == 200
     assert client.get("/accounts/login/").status_code == 200
     assert client.post("/accounts/logout/").status_code == 302
 
 
-def test_an_unverified_session_gets_403_from_the_api(cast: Cast) -> None:
+def test_an_unverified_session_gets_403_from_the_api(cast: Cast, signed_in: SignIn) -> None:
     from rest_framework.response import Response
     from rest_framework.views import APIView
 
@@ -165,7 +169,7 @@ def test_an_unverified_session_gets_403_from_the_api(cast: Cast) -> None:
         def get(self, request: object) -> Response:
             return Response({})
 
-    client = signed_in(cast.chiyoda)
+    client = signed_in(cast.chiyoda, mfa=False)
     request = client.get("/accounts/settings/").wsgi_request
     middleware = MfaRequiredMiddleware(lambda r: None)  # type: ignore[arg-type, return-value]
     response = middleware.process_view(request, Probe.as_view(), (), {})
@@ -174,28 +178,32 @@ def test_an_unverified_session_gets_403_from_the_api(cast: Cast) -> None:
     assert "二要素認証" in json.loads(response.content)["detail"]
 
 
-def test_disabling_needs_the_password(cast: Cast) -> None:
-    client = Client()
-    login_verified(client, cast.hachioji)
+def test_disabling_needs_the_password(cast: Cast, signed_in: SignIn) -> None:
+    client = signed_in(cast.hachioji)
     refused = client.post("/accounts/mfa/disable/", {"password": "wrong"})
     assert "パスワードが正しくありません" in refused.content.decode()
     assert TOTPDevice.objects.filter(user=cast.hachioji).exists()
     done = client.post("/accounts/mfa/disable/", {"password": PASSWORD})
     assert done.status_code == 302
     assert not TOTPDevice.objects.filter(user=cast.hachioji).exists()
-    assert AuditEvent.objects.filter(action="mfa.disable", actor_id=cast.hachioji.pk).exists()
+    assert AuditEvent.objects.filter(
+        action="accounts.mfa.disable", actor_id=cast.hachioji.pk
+    ).exists()
 
 
-def test_an_admin_who_disables_is_sent_straight_back_to_setup(cast: Cast) -> None:
-    client = Client()
-    login_verified(client, cast.chiyoda)
+def test_an_admin_who_disables_is_sent_straight_back_to_setup(
+    cast: Cast, signed_in: SignIn
+) -> None:
+    client = signed_in(cast.chiyoda)
     response = client.post("/accounts/mfa/disable/", {"password": PASSWORD})
     assert response["Location"] == reverse("accounts:mfa_setup")
     assert client.get("/accounts/settings/")["Location"].startswith(SETUP)
 
 
-def test_regenerating_recovery_codes_needs_the_password_and_replaces_them(cast: Cast) -> None:
-    client = signed_in(cast.chiyoda)
+def test_regenerating_recovery_codes_needs_the_password_and_replaces_them(
+    cast: Cast, signed_in: SignIn
+) -> None:
+    client = signed_in(cast.chiyoda, mfa=False)
     _, old = set_up_mfa(client, cast.chiyoda)
     assert (
         "パスワードが正しくありません"
@@ -205,16 +213,16 @@ def test_regenerating_recovery_codes_needs_the_password_and_replaces_them(cast: 
     new = CODE.findall(response.content.decode())
     assert len(new) == 10
     assert not set(new) & set(old)
-    assert signed_in(cast.chiyoda).post(VERIFY, {"otp_token": old[0]}).status_code == 200
-    assert signed_in(cast.chiyoda).post(VERIFY, {"otp_token": new[0]}).status_code == 302
+    assert signed_in(cast.chiyoda, mfa=False).post(VERIFY, {"otp_token": old[0]}).status_code == 200
+    assert signed_in(cast.chiyoda, mfa=False).post(VERIFY, {"otp_token": new[0]}).status_code == 302
 
 
 @pytest.mark.django_db
-def test_seeds_and_recovery_codes_never_enter_the_audit_log(cast: Cast) -> None:
-    client = signed_in(cast.chiyoda)
+def test_seeds_and_recovery_codes_never_enter_the_audit_log(cast: Cast, signed_in: SignIn) -> None:
+    client = signed_in(cast.chiyoda, mfa=False)
     device, codes = set_up_mfa(client, cast.chiyoda)
-    signed_in(cast.chiyoda).post(VERIFY, {"otp_token": codes[0]})
-    signed_in(cast.chiyoda).post(VERIFY, {"otp_token": "123456"})
+    signed_in(cast.chiyoda, mfa=False).post(VERIFY, {"otp_token": codes[0]})
+    signed_in(cast.chiyoda, mfa=False).post(VERIFY, {"otp_token": "123456"})
     regenerated = CODE.findall(
         client.post("/accounts/mfa/recovery-codes/", {"password": PASSWORD}).content.decode()
     )
@@ -224,20 +232,20 @@ def test_seeds_and_recovery_codes_never_enter_the_audit_log(cast: Cast) -> None:
     rows = list(AuditEvent.objects.filter(actor_id=cast.chiyoda.pk))
     actions = {(e.action, e.outcome) for e in rows}
     assert {
-        ("mfa.enable", "success"),
-        ("mfa.verify", "success"),
-        ("mfa.verify", "failure"),
+        ("accounts.mfa.enable", "success"),
+        ("accounts.mfa.verify", "success"),
+        ("accounts.mfa.verify", "failure"),
     } <= actions
-    assert ("mfa.disable", "success") in actions
+    assert ("accounts.mfa.disable", "success") in actions
     dump = " ".join(f"{e.target} {e.details}" for e in rows).lower()
     for secret in secrets:
         assert secret.lower() not in dump
     assert PASSWORD not in dump
 
 
-def test_guessing_totp_codes_is_throttled(cast: Cast) -> None:
+def test_guessing_totp_codes_is_throttled(cast: Cast, signed_in: SignIn) -> None:
     device = totp_device_for(cast.chiyoda)
-    client = signed_in(cast.chiyoda)
+    client = signed_in(cast.chiyoda, mfa=False)
     client.post(VERIFY, {"otp_token": "000000" if totp_now(device) != "000000" else "111111"})
     # Right after a wrong guess even the right code waits (django-otp's back-off).
     assert client.post(VERIFY, {"otp_token": totp_now(device)}).status_code == 200

@@ -1,32 +1,21 @@
-"""Account settings: profile, password, API tokens and the organisation switcher."""
+"""Account settings: profile, password and second factor, and the panels other apps add
+(the organisation switcher, API tokens: ``core.navigation.settings_panel``)."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
 
-from mamoru.accounts.forms import PERMISSION_LABELS, ApiTokenForm, PasswordForm, ProfileForm
-from mamoru.accounts.models import ApiToken
-from mamoru.accounts.selectors import api_token_get, api_tokens_of, mfa_status
-from mamoru.accounts.services import (
-    acting_organisation_choose,
-    api_token_create,
-    api_token_revoke,
-    user_password_change,
-    user_profile_update,
-)
-from mamoru.accounts.ui.http import acting_user, next_url
-from mamoru.orgs.middleware import SESSION_KEY
-from mamoru.orgs.models import Organisation
-from mamoru.orgs.roles import Role
-from mamoru.orgs.selectors import acting_contexts
+from mamoru.accounts.selectors import mfa_status
+from mamoru.accounts.services import user_password_change, user_profile_update
+from mamoru.accounts.ui.forms import PasswordForm, ProfileForm
+from mamoru.accounts.ui.http import acting_user
+from mamoru.core.navigation import settings_panels_for
 
 
 def _profile_form(request: HttpRequest) -> ProfileForm:
@@ -41,9 +30,7 @@ def settings_view(request: HttpRequest) -> HttpResponse:
     context = {
         "profile_form": _profile_form(request),
         "mfa": mfa_status(user=user),
-        "tokens": api_tokens_of(user=user),
-        "contexts": [(c, Role(c.role).label) for c in acting_contexts(user=user)],
-        "permission_labels": PERMISSION_LABELS,
+        "panels": settings_panels_for(request, getattr(request, "principal", None)),
     }
     return render(request, "accounts/settings.html", context)
 
@@ -81,59 +68,3 @@ def password_change_view(request: HttpRequest) -> HttpResponseBase:
         messages.success(request, _("パスワードを変更しました。他の端末のログインは終了しました。"))
         return redirect("accounts:settings")
     return render(request, "accounts/password_change.html", {"form": form})
-
-
-@never_cache
-@login_required
-def token_create_view(request: HttpRequest) -> HttpResponseBase:
-    user = acting_user(request)
-    contexts = acting_contexts(user=user)
-    form = ApiTokenForm(request.POST or None, contexts=contexts)
-    if request.method == "POST" and form.is_valid():
-        by_code = {c.organisation.code: c.organisation for c in contexts}
-        try:
-            token, plaintext = api_token_create(
-                user=user,
-                organisation=by_code[form.cleaned_data["organisation"]],
-                name=form.cleaned_data["name"],
-                permissions=form.cleaned_data["permissions"],
-                expires_in_days=form.cleaned_data["expires_in_days"],
-                actor=user,
-            )
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            context = {"token": token, "plaintext": plaintext}
-            response = render(request, "accounts/token_created.html", context)
-            response["Cache-Control"] = "no-store"
-            return response
-    return render(request, "accounts/token_create.html", {"form": form, "contexts": contexts})
-
-
-@require_POST
-@login_required
-def token_revoke_view(request: HttpRequest, pk: int) -> HttpResponseBase:
-    user = acting_user(request)
-    try:
-        token = api_token_get(user=user, pk=pk)
-    except ApiToken.DoesNotExist as exc:
-        raise Http404 from exc
-    api_token_revoke(token=token, actor=user)
-    messages.success(request, _("トークン「%(name)s」を失効させました。") % {"name": token.name})
-    return redirect("accounts:settings")
-
-
-@require_POST
-@login_required
-def switch_view(request: HttpRequest) -> HttpResponseBase:
-    """Act in another organisation of one's own; 404 for any other code."""
-    user = acting_user(request)
-    try:
-        organisation = acting_organisation_choose(
-            user=user, code=request.POST.get("organisation", "")
-        )
-    except Organisation.DoesNotExist as exc:
-        raise Http404 from exc
-    request.session[SESSION_KEY] = organisation.code
-    messages.success(request, _("%(name)s として操作します。") % {"name": organisation.name})
-    return redirect(next_url(request))

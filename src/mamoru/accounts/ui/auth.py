@@ -16,7 +16,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django_otp import login as otp_login
 
-from mamoru.accounts.forms import LoginForm, OtpForm, PasswordConfirmForm, TotpConfirmForm
 from mamoru.accounts.models import User
 from mamoru.accounts.selectors import (
     has_confirmed_device,
@@ -33,8 +32,10 @@ from mamoru.accounts.services import (
     totp_device_confirm,
     totp_device_start,
 )
-from mamoru.accounts.ui.http import acting_user, home_url, next_url
+from mamoru.accounts.ui.forms import LoginForm, OtpForm, PasswordConfirmForm, TotpConfirmForm
+from mamoru.accounts.ui.http import acting_user
 from mamoru.accounts.ui.qr import qr_svg
+from mamoru.core.pages import home_url, next_url
 
 
 def _no_store(response: HttpResponse) -> HttpResponse:

@@ -13,11 +13,11 @@ from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 
-from mamoru.accounts.services import api_token_create
-from mamoru.core.testing import CHIYODA, ensure_organisations, make_user
+from mamoru.orgs.principal import System
 from mamoru.orgs.roles import Role
 from mamoru.orgs.selectors import organisation_by_code
-from mamoru.orgs.services import membership_add
+from mamoru.orgs.services import api_token_create, membership_add
+from mamoru.testing import CHIYODA, ensure_organisations, make_user
 
 schema = schemathesis.openapi.from_wsgi("/api/v1/schema/", get_wsgi_application())
 # A report that is well formed but contradicts itself (started after noticed) is a 422:
@@ -32,9 +32,17 @@ def token(django_db_setup: None, django_db_blocker: Any) -> Iterator[str]:
     with django_db_blocker.unblock():
         ensure_organisations()
         user = make_user("fuzzer")
-        membership_add(user=user, organisation=organisation_by_code(code=CHIYODA), role=Role.ADMIN)
+        membership_add(
+            principal=System("test set-up"),
+            user=user,
+            organisation=organisation_by_code(code=CHIYODA),
+            role=Role.ADMIN,
+        )
         _, plaintext = api_token_create(
-            user=user, organisation=organisation_by_code(code=CHIYODA), name="fuzz"
+            principal=System("test set-up"),
+            user=user,
+            organisation=organisation_by_code(code=CHIYODA),
+            name="fuzz",
         )
     yield plaintext
     with django_db_blocker.unblock():

@@ -12,7 +12,7 @@ from django.db import DatabaseError, connection, transaction
 
 from mamoru.audit.models import AuditEvent, AuditHead
 from mamoru.audit.services import GENESIS, audit_record, event_payload
-from mamoru.audit.tests.helpers import (
+from mamoru.audit.testing import (
     POSTGRES_TRIGGERS,
     SQLITE_TRIGGERS,
     drop_append_only_triggers,
@@ -20,7 +20,7 @@ from mamoru.audit.tests.helpers import (
     trigger_names,
 )
 from mamoru.audit.verify import audit_chain_verify
-from mamoru.core.testing import Cast
+from mamoru.testing import Cast
 
 pytestmark = pytest.mark.django_db
 

@@ -21,6 +21,7 @@ WRITER = """
 import sys, time, pathlib, django
 django.setup()
 from mamoru.audit.services import audit_record
+from mamoru.orgs.principal import System
 worker, count, go = sys.argv[1], int(sys.argv[2]), pathlib.Path(sys.argv[3])
 while not go.exists():
     time.sleep(0.01)
@@ -60,10 +61,11 @@ def organisations_restored(django_db_blocker: pytest.FixtureRequest) -> Iterator
     """Transactional tests end with a flush; put the reference data back afterwards."""
     yield
     from mamoru.orgs.loader import read_local_governments
+    from mamoru.orgs.principal import System
     from mamoru.orgs.services import organisations_import
 
     with django_db_blocker.unblock():  # type: ignore[attr-defined]
-        organisations_import(rows=read_local_governments())
+        organisations_import(principal=System("test set-up"), rows=read_local_governments())
 
 
 @pytest.mark.skipif(

@@ -6,10 +6,10 @@ import pytest
 
 from mamoru.audit.models import AuditEvent, Outcome
 from mamoru.audit.reads import audited_read
-from mamoru.core.testing import CHIYODA, HACHIOJI, Cast
 from mamoru.orgs.models import Membership
 from mamoru.orgs.principal import Principal
 from mamoru.orgs.selectors import membership_get, memberships_of, principal_for
+from mamoru.testing import CHIYODA, HACHIOJI, Cast
 
 pytestmark = pytest.mark.django_db
 

@@ -15,7 +15,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 import mamoru
-from mamoru.core.testing import Cast, Denial, login_verified
+from mamoru.testing import Cast, Denial, SignIn
 
 # Third-party URL names that are not ours to test (none are routed today).
 IGNORED_PREFIXES: tuple[str, ...] = ()
@@ -68,7 +68,7 @@ def test_every_url_pattern_is_named() -> None:
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("denial", all_denials(), ids=lambda d: f"{d.method}:{d.url_name}")
-def test_denial_holds(denial: Denial, cast: Cast) -> None:
+def test_denial_holds(denial: Denial, cast: Cast, signed_in: SignIn) -> None:
     url = reverse(denial.url_name, kwargs=denial.kwargs)
     anonymous = getattr(Client(), denial.method)(url)
     if denial.public:  # public means public: anonymous visitors really reach it
@@ -81,6 +81,6 @@ def test_denial_holds(denial: Denial, cast: Cast) -> None:
         assert "/accounts/login" in anonymous["Location"]
     for who in denial.refused:
         # Signed in with a verified second factor, so a refusal comes from the gate, not MFA.
-        client = login_verified(Client(), getattr(cast, who))
+        client = signed_in(getattr(cast, who))
         response = getattr(client, denial.method)(url)
         assert response.status_code in denial.refusal_statuses, f"{who} reached {url}"

@@ -154,7 +154,7 @@ def test_jobs_recover_marks_tasks_of_a_dead_worker_failed_and_leaves_recent_ones
     assert failed.errors[0].exception_class_path == f"{WorkerLost.__module__}.WorkerLost"
     assert task_result_get(task_id=recent).status == TaskResultStatus.RUNNING
     event = AuditEvent.objects.latest("id")
-    assert (event.action, event.details["task_ids"]) == ("tasks.recover", [stale])
+    assert (event.action, event.details["task_ids"]) == ("core.tasks.recover", [stale])
 
 
 @override_settings(TASKS=DATABASE)

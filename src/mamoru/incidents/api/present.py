@@ -8,8 +8,8 @@ from typing import Any
 from django.utils import timezone
 
 from mamoru.incidents.content import Phase, to_dict
+from mamoru.incidents.due import is_overdue
 from mamoru.incidents.models import Delivery, IncidentReport, ReportStatus, Submission
-from mamoru.incidents.records import delivery_overdue
 from mamoru.incidents.selectors import InboxItem
 from mamoru.incidents.suppression import Table
 
@@ -28,7 +28,7 @@ def delivery_out(delivery: Delivery, now: datetime | None = None) -> dict[str, A
         },
         "final": {"timing": delivery.final_timing, "due_at": delivery.final_due_at},
         "next_due_at": delivery.next_due_at,
-        "overdue": delivery_overdue(delivery, now=now or timezone.now()),
+        "overdue": is_overdue(delivery, now=now or timezone.now()),
         "acknowledged_at": delivery.acknowledged_at,
     }
 
@@ -87,7 +87,7 @@ def inbox_item_out(item: InboxItem, now: datetime | None = None) -> dict[str, An
         "delivered_at": delivery.delivered_at,
         "sections": delivery.sections,
         "next_due_at": delivery.next_due_at,
-        "overdue": delivery_overdue(delivery, now=now or timezone.now()),
+        "overdue": is_overdue(delivery, now=now or timezone.now()),
         "acknowledged_at": delivery.acknowledged_at,
     }
 

@@ -7,26 +7,20 @@ exist. Services check the principal again and answer 403 for a missing permissio
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any, TypeVar
 from uuid import UUID
 
-from django.core.exceptions import ObjectDoesNotExist
-from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
 from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
     extend_schema,
-    extend_schema_field,
 )
-from rest_framework import serializers, status
-from rest_framework.exceptions import APIException, ValidationError
+from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from mamoru.api.principal import HasPrincipal, principal_of
+from mamoru.api.pagination import PAGE_PARAMETERS, page_of, paginated
 from mamoru.api.schema import ErrorOut, ValidationErrorOut
 from mamoru.incidents import selectors, services
 from mamoru.incidents.api import present
@@ -48,64 +42,19 @@ from mamoru.incidents.api.serializers import (
     SubmissionOut,
     SubmitIn,
 )
-from mamoru.incidents.errors import ContentInvalidError, ReportStateError
 from mamoru.incidents.models import IncidentReport
-from mamoru.orgs.principal import Principal
+from mamoru.orgs.principal import Principal, principal_of
 
 T = TypeVar("T")
 
+PAGING = frozenset({"limit", "offset"})
 PUBLIC_ID = OpenApiParameter("public_id", UUID, OpenApiParameter.PATH, description="報告ID（UUID）")
 RECIPIENT = OpenApiParameter(
     "code", str, OpenApiParameter.PATH, description="宛先の団体コード（例: PPC、130001）"
 )
 
 
-def _found(lookup: Callable[[], T]) -> T:
-    try:
-        return lookup()
-    except ObjectDoesNotExist as exc:
-        raise Http404 from exc
-
-
-class Conflict(APIException):
-    status_code = status.HTTP_409_CONFLICT
-    default_detail = "この報告の状態ではこの操作はできません"
-
-
-class Unprocessable(APIException):
-    status_code = status.HTTP_422_UNPROCESSABLE_ENTITY
-    default_detail = "報告の内容に矛盾があります"
-
-
-def _service(call: Callable[[], T]) -> T:
-    """Run a service; its Japanese ``ValidationError`` keeps its keys: 409 for a wrong state
-    of the report, 422 for content the records refuse, 400 otherwise."""
-    try:
-        return call()
-    except DjangoValidationError as exc:
-        detail: Any = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
-        if isinstance(exc, ReportStateError):
-            raise Conflict({"detail": " ".join(exc.messages)}) from exc
-        if isinstance(exc, ContentInvalidError):
-            raise Unprocessable(detail) from exc
-        raise ValidationError(detail) from exc
-
-
-@extend_schema_field(
-    {"oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]}
-)
-class _Detail(serializers.JSONField):
-    pass
-
-
-class BadRequestOut(serializers.Serializer[object]):
-    """Field names mapped to lists of messages; ``detail`` is a text when the body itself
-    could not be read (e.g. not JSON)."""
-
-    detail = _Detail(required=False)
-
-
-BAD_REQUEST = {400: OpenApiResponse(BadRequestOut, description="入力に誤りがあります")}
+BAD_REQUEST = {400: OpenApiResponse(ValidationErrorOut, description="入力に誤りがあります")}
 STATE = {409: OpenApiResponse(ErrorOut, description="報告の状態ではこの操作はできません")}
 CONTENT = {
     422: OpenApiResponse(
@@ -115,7 +64,7 @@ CONTENT = {
 
 
 def _own(principal: Principal, public_id: UUID) -> IncidentReport:
-    return _found(lambda: selectors.report_get(principal=principal, public_id=public_id))
+    return selectors.report_get(principal=principal, public_id=public_id)
 
 
 def _report_response(principal: Principal, report: IncidentReport, code: int = 200) -> Response:
@@ -128,14 +77,20 @@ def _report_response(principal: Principal, report: IncidentReport, code: int = 2
 
 
 class ReportListApi(APIView):
-    permission_classes = [HasPrincipal]
-
-    @extend_schema(responses=ReportSummaryOut(many=True), summary="自団体のインシデント報告")
+    @extend_schema(
+        parameters=PAGE_PARAMETERS,
+        responses=page_of(ReportSummaryOut),
+        summary="自団体のインシデント報告",
+    )
     def get(self, request: Request) -> Response:
-        principal = principal_of(request)
-        reports = selectors.reports_own(principal=principal)
-        return Response(
-            ReportSummaryOut([present.report_summary_out(r) for r in reports], many=True).data
+        reports = selectors.reports_own(principal=principal_of(request))
+        return paginated(
+            request,
+            self,
+            reports,
+            lambda page: (
+                ReportSummaryOut([present.report_summary_out(r) for r in page], many=True).data
+            ),
         )
 
     @extend_schema(
@@ -147,17 +102,13 @@ class ReportListApi(APIView):
         principal = principal_of(request)
         payload = ContentSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        report = _service(
-            lambda: services.report_create(
-                principal=principal, content=content_input(payload.validated_data)
-            )
+        report = services.report_create(
+            principal=principal, content=content_input(payload.validated_data)
         )
         return _report_response(principal, report, status.HTTP_201_CREATED)
 
 
 class ReportDetailApi(APIView):
-    permission_classes = [HasPrincipal]
-
     @extend_schema(
         parameters=[PUBLIC_ID], responses=ReportOut, summary="報告（提出版と送付を含む）"
     )
@@ -176,17 +127,13 @@ class ReportDetailApi(APIView):
         report = _own(principal, public_id)
         payload = ContentSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        report = _service(
-            lambda: services.report_update_draft(
-                report=report, principal=principal, content=content_input(payload.validated_data)
-            )
+        report = services.report_update_draft(
+            report=report, principal=principal, content=content_input(payload.validated_data)
         )
         return _report_response(principal, report)
 
 
 class ReportRequestApprovalApi(APIView):
-    permission_classes = [HasPrincipal]
-
     @extend_schema(
         parameters=[PUBLIC_ID],
         request=None,
@@ -196,15 +143,11 @@ class ReportRequestApprovalApi(APIView):
     def post(self, request: Request, public_id: UUID) -> Response:
         principal = principal_of(request)
         report = _own(principal, public_id)
-        report = _service(
-            lambda: services.report_request_approval(report=report, principal=principal)
-        )
+        report = services.report_request_approval(report=report, principal=principal)
         return _report_response(principal, report)
 
 
 class ReportSubmitApi(APIView):
-    permission_classes = [HasPrincipal]
-
     @extend_schema(
         parameters=[PUBLIC_ID],
         request=SubmitIn,
@@ -216,10 +159,8 @@ class ReportSubmitApi(APIView):
         report = _own(principal, public_id)
         payload = SubmitIn(data=request.data)
         payload.is_valid(raise_exception=True)
-        submission = _service(
-            lambda: services.report_approve_and_submit(
-                report=report, principal=principal, final=payload.validated_data["final"]
-            )
+        submission = services.report_approve_and_submit(
+            report=report, principal=principal, final=payload.validated_data["final"]
         )
         return Response(
             SubmissionOut(present.submission_out(submission)).data, status=status.HTTP_201_CREATED
@@ -227,8 +168,6 @@ class ReportSubmitApi(APIView):
 
 
 class ReportReopenApi(APIView):
-    permission_classes = [HasPrincipal]
-
     @extend_schema(
         parameters=[PUBLIC_ID],
         request=ReopenIn,
@@ -240,17 +179,13 @@ class ReportReopenApi(APIView):
         report = _own(principal, public_id)
         payload = ReopenIn(data=request.data)
         payload.is_valid(raise_exception=True)
-        report = _service(
-            lambda: services.report_reopen(
-                report=report, principal=principal, reason=payload.validated_data["reason"]
-            )
+        report = services.report_reopen(
+            report=report, principal=principal, reason=payload.validated_data["reason"]
         )
         return _report_response(principal, report)
 
 
 class ReportDiffApi(APIView):
-    permission_classes = [HasPrincipal]
-
     @extend_schema(
         parameters=[PUBLIC_ID, DiffIn],
         responses=ChangeOut(many=True),
@@ -259,16 +194,14 @@ class ReportDiffApi(APIView):
     def get(self, request: Request, public_id: UUID) -> Response:
         principal = principal_of(request)
         # The gate before the input: an outsider learns nothing, not even what is missing.
-        _found(lambda: selectors.report_visible(principal=principal, public_id=public_id))
+        (selectors.report_visible(principal=principal, public_id=public_id))
         query = DiffIn(data=request.query_params.dict())  # not QueryDict: "" is not "absent"
         query.is_valid(raise_exception=True)
-        changes = _found(
-            lambda: selectors.submission_diff(
-                principal=principal,
-                public_id=public_id,
-                from_version=query.validated_data["from_version"],
-                to_version=query.validated_data["to_version"],
-            )
+        changes = selectors.submission_diff(
+            principal=principal,
+            public_id=public_id,
+            from_version=query.validated_data["from_version"],
+            to_version=query.validated_data["to_version"],
         )
         return Response(ChangeOut([c.__dict__ for c in changes], many=True).data)
 
@@ -276,21 +209,17 @@ class ReportDiffApi(APIView):
 class ThreadApi(APIView):
     """The thread between the reporter and one recipient: both sides read and write."""
 
-    permission_classes = [HasPrincipal]
-
     @extend_schema(
-        parameters=[PUBLIC_ID, RECIPIENT], responses=MessageOut(many=True), summary="連絡の一覧"
+        parameters=[PUBLIC_ID, RECIPIENT, *PAGE_PARAMETERS],
+        responses=page_of(MessageOut),
+        summary="連絡の一覧",
     )
     def get(self, request: Request, public_id: UUID, code: str) -> Response:
         principal = principal_of(request)
-        messages = _found(
-            lambda: list(
-                selectors.thread_messages(
-                    principal=principal, public_id=public_id, recipient_code=code
-                )
-            )
+        messages = selectors.thread_messages(
+            principal=principal, public_id=public_id, recipient_code=code
         )
-        return Response(MessageOut(messages, many=True).data)
+        return paginated(request, self, messages, lambda page: MessageOut(page, many=True).data)
 
     @extend_schema(
         parameters=[PUBLIC_ID, RECIPIENT],
@@ -300,44 +229,53 @@ class ThreadApi(APIView):
     )
     def post(self, request: Request, public_id: UUID, code: str) -> Response:
         principal = principal_of(request)
-        report = _found(lambda: selectors.report_visible(principal=principal, public_id=public_id))
-        recipient = _found(
-            lambda: selectors.thread_recipient(
-                principal=principal, report=report, recipient_code=code
-            )
+        report = selectors.report_visible(principal=principal, public_id=public_id)
+        recipient = selectors.thread_recipient(
+            principal=principal, report=report, recipient_code=code
         )
         payload = MessageIn(data=request.data)
         payload.is_valid(raise_exception=True)
-        message = _service(
-            lambda: services.message_post(
-                report=report,
-                recipient=recipient,
-                principal=principal,
-                body=payload.validated_data["body"],
-            )
+        message = services.message_post(
+            report=report,
+            recipient=recipient,
+            principal=principal,
+            body=payload.validated_data["body"],
         )
         return Response(MessageOut(message).data, status=status.HTTP_201_CREATED)
 
 
 class InboxListApi(APIView):
-    permission_classes = [HasPrincipal]
-
     @extend_schema(
-        parameters=[InboxFilterIn], responses=InboxItemOut(many=True), summary="受信した報告"
+        parameters=[InboxFilterIn, *PAGE_PARAMETERS],
+        responses=page_of(InboxItemOut),
+        summary="受信した報告",
     )
     def get(self, request: Request) -> Response:
         principal = principal_of(request)
-        query = InboxFilterIn(data=request.query_params.dict())  # not QueryDict: "" is not "absent"
+        filters = {k: v for k, v in request.query_params.dict().items() if k not in PAGING}
+        query = InboxFilterIn(data=filters)  # not QueryDict: "" is not "absent"
         query.is_valid(raise_exception=True)
         deliveries = selectors.inbox(
             principal=principal, unacknowledged=query.validated_data["unacknowledged"] == "true"
         )
-        items = selectors.inbox_items(principal=principal, deliveries=list(deliveries[:500]))
-        return Response(InboxItemOut([present.inbox_item_out(i) for i in items], many=True).data)
+        return paginated(
+            request,
+            self,
+            deliveries,
+            lambda page: (
+                InboxItemOut(
+                    [
+                        present.inbox_item_out(i)
+                        for i in selectors.inbox_items(principal=principal, deliveries=page)
+                    ],
+                    many=True,
+                ).data
+            ),
+        )
 
 
 def _inbox_detail(principal: Principal, pk: int) -> dict[str, Any]:
-    item = _found(lambda: selectors.inbox_item_get(principal=principal, pk=pk))
+    item = selectors.inbox_item_get(principal=principal, pk=pk)
     versions = sorted(
         selectors.inbox(principal=principal)
         .filter(report=item.delivery.report)
@@ -347,39 +285,37 @@ def _inbox_detail(principal: Principal, pk: int) -> dict[str, Any]:
 
 
 class InboxDetailApi(APIView):
-    permission_classes = [HasPrincipal]
-
     @extend_schema(responses=InboxDetailOut, summary="受信した報告の内容（開示された項目だけ）")
     def get(self, request: Request, pk: int) -> Response:
         return Response(InboxDetailOut(_inbox_detail(principal_of(request), pk)).data)
 
 
 class InboxAcknowledgeApi(APIView):
-    permission_classes = [HasPrincipal]
-
     @extend_schema(request=None, responses=InboxDetailOut, summary="受領を確認")
     def post(self, request: Request, pk: int) -> Response:
         principal = principal_of(request)
-        item = _found(lambda: selectors.inbox_item_get(principal=principal, pk=pk))
-        _service(lambda: services.delivery_acknowledge(delivery=item.delivery, principal=principal))
+        item = selectors.inbox_item_get(principal=principal, pk=pk)
+        (services.delivery_acknowledge(delivery=item.delivery, principal=principal))
         return Response(InboxDetailOut(_inbox_detail(principal, pk)).data)
 
 
 class OverdueApi(APIView):
-    permission_classes = [HasPrincipal]
-
     @extend_schema(
-        responses=DeliveryOut(many=True),
+        parameters=PAGE_PARAMETERS,
+        responses=page_of(DeliveryOut),
         summary="期限を過ぎた報告（自団体の報告と受信した報告）",
     )
     def get(self, request: Request) -> Response:
-        deliveries = selectors.deliveries_overdue(principal=principal_of(request))[:500]
-        return Response(DeliveryOut([present.delivery_out(d) for d in deliveries], many=True).data)
+        deliveries = selectors.deliveries_overdue(principal=principal_of(request))
+        return paginated(
+            request,
+            self,
+            deliveries,
+            lambda page: DeliveryOut([present.delivery_out(d) for d in page], many=True).data,
+        )
 
 
 class StatisticsApi(APIView):
-    permission_classes = [HasPrincipal]
-
     @extend_schema(
         responses=StatisticsOut,
         summary="受信した報告の統計（団体名なし、5未満は秘匿）",
@@ -396,21 +332,21 @@ class StatisticsApi(APIView):
 
 
 class NotificationListApi(APIView):
-    permission_classes = [HasPrincipal]
-
-    @extend_schema(responses=NotificationOut(many=True), summary="自分への通知")
+    @extend_schema(
+        parameters=PAGE_PARAMETERS, responses=page_of(NotificationOut), summary="自分への通知"
+    )
     def get(self, request: Request) -> Response:
-        notifications = selectors.notifications_of(principal=principal_of(request))[:200]
-        return Response(NotificationOut(notifications, many=True).data)
+        notifications = selectors.notifications_of(principal=principal_of(request))
+        return paginated(
+            request, self, notifications, lambda page: NotificationOut(page, many=True).data
+        )
 
 
 class NotificationReadApi(APIView):
-    permission_classes = [HasPrincipal]
-
     @extend_schema(request=None, responses=NotificationOut, summary="通知を既読にする")
     def post(self, request: Request, pk: int) -> Response:
         principal = principal_of(request)
-        notification = _found(lambda: selectors.notification_get(principal=principal, pk=pk))
+        notification = selectors.notification_get(principal=principal, pk=pk)
         notification = services.notification_mark_read(
             notification=notification, principal=principal
         )

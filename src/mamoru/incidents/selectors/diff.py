@@ -21,7 +21,7 @@ from mamoru.incidents.records import (
     visible_facts,
 )
 from mamoru.incidents.routing.codes import SECTIONS
-from mamoru.incidents.selectors.reports import report_visible
+from mamoru.incidents.selectors.reports import addressed_set, report_visible
 from mamoru.orgs.principal import Principal
 
 FACT_LABELS: Final[dict[str, str]] = {
@@ -94,9 +94,11 @@ def _seen_by(principal: Principal, submission: Submission) -> _Seen:
     if principal.organisation.pk == submission.report.organisation_id:
         view = submission_view(submission)
         return _Seen(view, visible_facts(view.content))
-    delivery = Delivery.objects.select_related(
-        "submission__report__organisation", "submission__approved_by", "recipient"
-    ).get(submission=submission, recipient=principal.organisation)
+    delivery = (
+        Delivery.objects.addressed_to(addressed_set(principal))
+        .select_related("submission__report__organisation", "submission__approved_by", "recipient")
+        .get(submission=submission)
+    )
     return _Seen(*delivery_view(delivery))
 
 
@@ -112,7 +114,9 @@ def submission_diff(
     received. ``Submission.DoesNotExist`` / ``Delivery.DoesNotExist`` when a version does
     not exist or was not delivered to the principal's organisation."""
     report = report_visible(principal=principal, public_id=public_id)
-    versions = Submission.objects.select_related("report__organisation", "approved_by")
+    versions = Submission.objects.unscoped(
+        "versions of a report that report_visible let through; each is cut by _seen_by"
+    ).select_related("report__organisation", "approved_by")
     old = _seen_by(principal, versions.get(report=report, version=from_version))
     new = _seen_by(principal, versions.get(report=report, version=to_version))
     return diff_views(old, new)

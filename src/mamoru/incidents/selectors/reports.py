@@ -13,41 +13,51 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from django.db.models import Q, QuerySet
+from django.db.models import Case, QuerySet, Value, When
 from django.utils import timezone
 
 from mamoru.audit.reads import audited_read
+from mamoru.incidents import due
 from mamoru.incidents.content import SubmissionView
 from mamoru.incidents.models import (
     Delivery,
     IncidentReport,
     Message,
     Notification,
-    ReportStatus,
     Submission,
 )
 from mamoru.incidents.records import delivery_view
 from mamoru.orgs.models import Organisation
 from mamoru.orgs.policy import Access, DataKind
 from mamoru.orgs.principal import Principal
-from mamoru.orgs.roles import Permission
-from mamoru.orgs.selectors import organisations_readable
+from mamoru.orgs.selectors import (
+    organisation_acting,
+    organisations_addressable,
+    organisations_readable,
+)
 
 
 def _target(arguments: Mapping[str, Any]) -> str:
     return str(arguments.get("public_id") or arguments.get("pk") or "")
 
 
-def reports_own(*, principal: Principal) -> QuerySet[IncidentReport]:
-    """The reports of the principal's organisation (supervisors see no one else's records:
-    policy gives them statistics of incidents, not the reports)."""
-    readable = organisations_readable(
+def _own_records(principal: Principal) -> QuerySet[Organisation]:
+    """Whose reports the principal reads as records: its own organisation's (the policy gives
+    supervisors statistics of incidents, not the reports)."""
+    return organisations_readable(
         principal=principal, kind=DataKind.INCIDENTS, access=Access.RECORDS
-    )
+    ).filter(pk=principal.organisation.pk)
+
+
+def addressed_set(principal: Principal) -> QuerySet[Organisation]:
+    """Where reports addressed by routing are read: the principal's own organisation."""
+    return organisations_addressable(principal=principal, kind=DataKind.INCIDENTS)
+
+
+def reports_own(*, principal: Principal) -> QuerySet[IncidentReport]:
+    """The reports of the principal's organisation."""
     return (
-        IncidentReport.objects.filter(
-            organisation__in=readable.filter(pk=principal.organisation.pk)
-        )
+        IncidentReport.objects.within(_own_records(principal))
         .select_related("organisation", "created_by")
         .order_by("-created_at", "-pk")
     )
@@ -62,7 +72,8 @@ def report_get(*, principal: Principal, public_id: UUID | str) -> IncidentReport
 def submissions_of(*, principal: Principal, report: IncidentReport) -> QuerySet[Submission]:
     """Every version of an own report, oldest first."""
     return (
-        Submission.objects.filter(report=report, report__in=reports_own(principal=principal))
+        Submission.objects.within(_own_records(principal))
+        .filter(report=report)
         .select_related("report__organisation", "approved_by", "submitted_by")
         .order_by("version")
     )
@@ -70,7 +81,8 @@ def submissions_of(*, principal: Principal, report: IncidentReport) -> QuerySet[
 
 def _current_deliveries(principal: Principal) -> QuerySet[Delivery]:
     return (
-        Delivery.objects.filter(current=True, report__in=reports_own(principal=principal))
+        Delivery.objects.within(_own_records(principal))
+        .filter(current=True)
         .select_related("report", "recipient", "submission", "acknowledged_by")
         .order_by("recipient__code")
     )
@@ -97,9 +109,7 @@ def reports_deliveries(
 
 def inbox(*, principal: Principal, unacknowledged: bool = False) -> QuerySet[Delivery]:
     """Deliveries addressed to the principal's organisation, newest first."""
-    if not principal.can(Permission.DATA_VIEW):
-        return Delivery.objects.none()
-    qs = Delivery.objects.filter(recipient=principal.organisation)
+    qs = Delivery.objects.addressed_to(addressed_set(principal))
     if unacknowledged:
         qs = qs.filter(acknowledged_at__isnull=True)
     # submission__report: the recipient's view (records.delivery_view) reads it per row.
@@ -110,6 +120,14 @@ def inbox(*, principal: Principal, unacknowledged: bool = False) -> QuerySet[Del
         "recipient",
         "acknowledged_by",
     ).order_by("-delivered_at", "-pk")
+
+
+def inbox_attention_first(deliveries: QuerySet[Delivery], *, now: datetime) -> QuerySet[Delivery]:
+    """``deliveries`` with what needs the recipient first: not yet acknowledged, then overdue,
+    then the newest."""
+    pending = Case(When(acknowledged_at__isnull=True, then=Value(0)), default=Value(1))
+    overdue = Case(When(due.overdue_q(now=now), then=Value(0)), default=Value(1))
+    return deliveries.order_by(pending, overdue, "-delivered_at", "-pk")
 
 
 @dataclass(frozen=True)
@@ -133,12 +151,8 @@ def inbox_items(
     *, principal: Principal, deliveries: QuerySet[Delivery] | list[Delivery]
 ) -> list[InboxItem]:
     """Views of several deliveries (e.g. a page of :func:`inbox`), each cut for its recipient."""
-    own = principal.organisation.pk
-    return [
-        InboxItem(d, *delivery_view(d))
-        for d in deliveries
-        if d.recipient_id == own and principal.can(Permission.DATA_VIEW)
-    ]
+    addressed = set(addressed_set(principal).values_list("pk", flat=True))
+    return [InboxItem(d, *delivery_view(d)) for d in deliveries if d.recipient_id in addressed]
 
 
 # --- both sides ------------------------------------------------------------------------------
@@ -146,15 +160,9 @@ def inbox_items(
 
 def report_visible(*, principal: Principal, public_id: UUID | str) -> IncidentReport:
     """A report the principal made or received; ``IncidentReport.DoesNotExist`` otherwise."""
-    if not principal.can(Permission.DATA_VIEW):
-        raise IncidentReport.DoesNotExist
-    own = principal.organisation
-    return (
-        IncidentReport.objects.filter(Q(organisation=own) | Q(deliveries__recipient=own))
-        .select_related("organisation")
-        .distinct()
-        .get(public_id=public_id)
-    )
+    made = IncidentReport.objects.within(_own_records(principal))
+    received = IncidentReport.objects.addressed_to(addressed_set(principal))
+    return (made | received).select_related("organisation").distinct().get(public_id=public_id)
 
 
 def thread_recipient(
@@ -165,8 +173,13 @@ def thread_recipient(
     own = principal.organisation
     if own.pk != report.organisation_id and own.code != recipient_code:
         raise Organisation.DoesNotExist
-    delivered = Delivery.objects.filter(report=report, recipient__code=recipient_code)
-    return Organisation.objects.get(code=recipient_code, pk__in=delivered.values("recipient"))
+    sent = Delivery.objects.within(_own_records(principal)) | Delivery.objects.addressed_to(
+        addressed_set(principal)
+    )
+    delivered = sent.filter(report=report, recipient__code=recipient_code)
+    return Organisation.objects.unscoped("a recipient of a report the principal sees").get(
+        code=recipient_code, pk__in=delivered.values("recipient")
+    )
 
 
 @audited_read("incidents.thread.read", target=_target)
@@ -176,8 +189,11 @@ def thread_messages(
     """The thread between the reporter and one recipient, oldest first."""
     report = report_visible(principal=principal, public_id=public_id)
     recipient = thread_recipient(principal=principal, report=report, recipient_code=recipient_code)
+    threads = Message.objects.within(_own_records(principal)) | Message.objects.addressed_to(
+        addressed_set(principal)
+    )
     return (
-        Message.objects.filter(report=report, recipient=recipient)
+        threads.filter(report=report, recipient=recipient)
         .select_related("author", "organisation")
         .order_by("created_at", "pk")
     )
@@ -190,13 +206,11 @@ def deliveries_overdue(*, principal: Principal, now: datetime | None = None) -> 
     An acknowledgement does not stop the clock: it confirms receipt of one version, while
     the deadline is the reporter's duty to send the next one.
     """
-    if not principal.can(Permission.DATA_VIEW):
-        return Delivery.objects.none()
-    own = principal.organisation
+    made = Delivery.objects.within(_own_records(principal))
+    received = Delivery.objects.addressed_to(addressed_set(principal))
     return (
-        Delivery.objects.filter(Q(recipient=own) | Q(report__organisation=own))
-        .filter(current=True, next_due_at__lt=now or timezone.now())
-        .exclude(report__status=ReportStatus.CLOSED)
+        (made | received)
+        .filter(due.overdue_q(now=now or timezone.now()))
         .select_related("report__organisation", "recipient", "submission")
         .order_by("next_due_at", "pk")
     )
@@ -206,16 +220,9 @@ def deliveries_due_soon(
     *, principal: Principal, until: datetime, now: datetime | None = None
 ) -> QuerySet[Delivery]:
     """The reporter's own open reports whose next deadline falls between now and ``until``."""
-    if not principal.can(Permission.DATA_VIEW):
-        return Delivery.objects.none()
     return (
-        Delivery.objects.filter(
-            report__organisation=principal.organisation,
-            current=True,
-            next_due_at__gte=now or timezone.now(),
-            next_due_at__lte=until,
-        )
-        .exclude(report__status=ReportStatus.CLOSED)
+        Delivery.objects.within(_own_records(principal))
+        .filter(due.due_between_q(start=now or timezone.now(), end=until))
         .select_related("report", "recipient")
         .order_by("next_due_at", "pk")
     )
@@ -226,7 +233,9 @@ def deliveries_due_soon(
 
 def notifications_of(*, principal: Principal, unread: bool = False) -> QuerySet[Notification]:
     """The principal's own notifications in the organisation it acts in, newest first."""
-    qs = Notification.objects.filter(user=principal.user, organisation=principal.organisation)
+    qs = Notification.objects.within(organisation_acting(principal=principal)).filter(
+        user=principal.user
+    )
     if unread:
         qs = qs.filter(read_at__isnull=True)
     return qs.order_by("-created_at", "-pk")

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import Final
 
 from mamoru.core.jpcalendar import to_jst
 from mamoru.incidents.content import Phase, from_dict
@@ -20,9 +20,10 @@ from mamoru.incidents.models import Delivery
 from mamoru.incidents.records import visible_sections
 from mamoru.incidents.routing import Category, Severity
 from mamoru.incidents.suppression import Table, suppress, suppress_value
-from mamoru.orgs.models import Organisation, OrganisationKind
+from mamoru.orgs.models import OrganisationKind
+from mamoru.orgs.policy import DataKind
 from mamoru.orgs.principal import Principal
-from mamoru.orgs.roles import Permission
+from mamoru.orgs.selectors import organisation_list, organisations_addressable
 
 UNDISCLOSED: Final = "undisclosed"
 UNDISCLOSED_LABEL: Final = "開示対象外"
@@ -66,7 +67,7 @@ def _row(delivery: Delivery, prefecture_code: str) -> _Row:
 
 
 def _labels() -> dict[str, dict[str, str]]:
-    prefectures = Organisation.objects.filter(kind=OrganisationKind.PREFECTURE)
+    prefectures = organisation_list(kind=OrganisationKind.PREFECTURE)
     return {
         "category": {c.value: c.label for c in Category},
         "phase": {p.value: p.label for p in Phase},
@@ -97,12 +98,12 @@ def _tables(rows: Iterable[_Row]) -> dict[str, Table]:
 def incident_statistics(*, principal: Principal) -> IncidentStatistics:
     """Counts by category, phase, severity, prefecture and month, and the national KPI, of
     the reports addressed to the principal's organisation (empty for everyone else)."""
-    if not principal.can(Permission.DATA_VIEW):
-        deliveries: Any = Delivery.objects.none()
-    else:
-        deliveries = Delivery.objects.filter(
-            recipient=principal.organisation, current=True
-        ).select_related("submission", "recipient", "report__organisation")
+    addressed = organisations_addressable(principal=principal, kind=DataKind.INCIDENTS)
+    deliveries = (
+        Delivery.objects.addressed_to(addressed)
+        .filter(current=True)
+        .select_related("submission", "recipient", "report__organisation")
+    )
     rows = [_row(d, d.report.organisation.prefecture_code) for d in deliveries]
     kpi = [row.kpi for row in rows]
     return IncidentStatistics(

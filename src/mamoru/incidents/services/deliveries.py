@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from mamoru.audit.services import audit_record
+from mamoru.core.access import Permission
 from mamoru.incidents.content import Phase
 from mamoru.incidents.links import inbox_link, report_link
 from mamoru.incidents.models import (
@@ -24,7 +25,6 @@ from mamoru.incidents.routing import Due, RoutedRecipient
 from mamoru.incidents.services.notifications import notify_organisation
 from mamoru.orgs.models import Organisation
 from mamoru.orgs.principal import Principal
-from mamoru.orgs.roles import Permission
 
 MESSAGE_MAX_LENGTH = 5000
 
@@ -47,12 +47,13 @@ def deliveries_create(
     in the app and by e-mail that carries no content of the report.
     """
     report = submission.report
-    by_code = {o.code: o for o in Organisation.objects.filter(code__in=[r.code for r in routed])}
-    earlier = {
-        d.recipient_id: d
-        for d in Delivery.objects.filter(report=report, current=True).select_related("recipient")
-    }
-    Delivery.objects.filter(report=report, current=True).update(current=False)
+    recipients = Organisation.objects.unscoped("the recipients the routing rules name")
+    by_code = {o.code: o for o in recipients.filter(code__in=[r.code for r in routed])}
+    sent = Delivery.objects.unscoped("the submitting service checked the principal").filter(
+        report=report, current=True
+    )
+    earlier = {d.recipient_id: d for d in sent.select_related("recipient")}
+    sent.update(current=False)
     final = submission.phase == Phase.FINAL
     rows: list[Delivery] = []
     for recipient in routed:
@@ -117,8 +118,10 @@ def delivery_acknowledge(*, delivery: Delivery, principal: Principal) -> Deliver
         Permission.DATA_VIEW
     ):
         raise PermissionDenied(_("この報告の受領を確認する権限がありません。"))
-    updated = Delivery.objects.filter(pk=delivery.pk, acknowledged_at__isnull=True).update(
-        acknowledged_at=timezone.now(), acknowledged_by=principal.user
+    updated = (
+        Delivery.objects.unscoped("the delivery's recipient was checked above")
+        .filter(pk=delivery.pk, acknowledged_at__isnull=True)
+        .update(acknowledged_at=timezone.now(), acknowledged_by=principal.user)
     )
     delivery.refresh_from_db()
     if not updated:
@@ -160,7 +163,8 @@ def message_post(
     own = principal.organisation.pk
     if own not in (report.organisation_id, recipient.pk):
         raise PermissionDenied(_("この報告の連絡に参加する権限がありません。"))
-    if not Delivery.objects.filter(report=report, recipient=recipient).exists():
+    delivered = Delivery.objects.unscoped("the principal was checked above")
+    if not delivered.filter(report=report, recipient=recipient).exists():
         raise PermissionDenied(_("この宛先には報告が送られていません。"))
     text = body.strip()
     if not text:
@@ -195,5 +199,10 @@ def message_post(
 
 
 def _thread_link(report: IncidentReport, recipient: Organisation) -> str:
-    delivery = Delivery.objects.filter(report=report, recipient=recipient).order_by("-pk").first()
+    delivery = (
+        Delivery.objects.unscoped("the link of a thread the principal takes part in")
+        .filter(report=report, recipient=recipient)
+        .order_by("-pk")
+        .first()
+    )
     return inbox_link(delivery) if delivery is not None else ""

@@ -13,10 +13,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from mamoru.audit.services import audit_record
+from mamoru.core.access import Permission
 from mamoru.incidents.models import Notification
-from mamoru.orgs.models import Membership, Organisation
+from mamoru.orgs.models import Organisation
 from mamoru.orgs.principal import Principal
-from mamoru.orgs.roles import Permission, permissions_for
+from mamoru.orgs.selectors import people_acting_in
 
 
 def notify_organisation(
@@ -34,15 +35,12 @@ def notify_organisation(
     With ``key``, a person already notified under that key is skipped (idempotent
     reminders). With ``email``, the e-mails are sent by a task after the commit.
     """
-    members = (
-        Membership.objects.filter(organisation=organisation, user__is_active=True)
-        .select_related("user")
-        .order_by("user_id")
-    )
-    users = [m.user for m in members if permission in permissions_for(m.role)]
+    users = people_acting_in(organisation=organisation, permission=permission)
     if key:
         done = set(
-            Notification.objects.filter(key=key, user__in=users).values_list("user_id", flat=True)
+            Notification.objects.unscoped("idempotence of a notification key")
+            .filter(key=key, user__in=users)
+            .values_list("user_id", flat=True)
         )
         users = [u for u in users if u.pk not in done]
     created = [
@@ -123,10 +121,11 @@ def notification_emails_send(*, ids: list[int]) -> int:
     from django.core.mail import send_mail
 
     sent = 0
-    for notification in Notification.objects.filter(
+    unsent = Notification.objects.unscoped("the e-mail task: each goes to its own person")
+    for notification in unsent.filter(
         pk__in=ids, email_wanted=True, emailed_at__isnull=True
     ).select_related("user", "organisation"):
-        claimed = Notification.objects.filter(pk=notification.pk, emailed_at__isnull=True).update(
+        claimed = unsent.filter(pk=notification.pk, emailed_at__isnull=True).update(
             emailed_at=timezone.now()
         )
         if not claimed:

@@ -13,9 +13,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from mamoru.audit.services import audit_record
+from mamoru.core.access import Permission
 from mamoru.core.jpcalendar import to_jst
 from mamoru.incidents.content import ContentError, Phase, ReportContent, from_dict
 from mamoru.incidents.errors import ContentInvalidError, ReportStateError
+from mamoru.incidents.links import report_link
 from mamoru.incidents.models import IncidentReport, NotificationKind, ReportStatus, Submission
 from mamoru.incidents.records import (
     NotALocalGovernmentError,
@@ -27,7 +29,6 @@ from mamoru.incidents.routing import NoRuleSetError, explain, route, ruleset_for
 from mamoru.incidents.services.deliveries import deliveries_create
 from mamoru.incidents.services.notifications import notify_organisation
 from mamoru.orgs.principal import Principal
-from mamoru.orgs.roles import Permission
 
 # The records' own checks speak English; reporters read Japanese.
 _FACT_MESSAGES: dict[str, str] = {
@@ -60,7 +61,11 @@ def _require(principal: Principal, report: IncidentReport, permission: Permissio
 
 
 def _locked(report: IncidentReport) -> IncidentReport:
-    return IncidentReport.objects.select_for_update().get(pk=report.pk)
+    return (
+        IncidentReport.objects.unscoped("the service checked the principal against this report")
+        .select_for_update()
+        .get(pk=report.pk)
+    )
 
 
 def _audit(action: str, principal: Principal, report: IncidentReport, **details: object) -> None:
@@ -132,7 +137,7 @@ def report_request_approval(*, report: IncidentReport, principal: Principal) -> 
         organisation=report.organisation,
         kind=NotificationKind.APPROVAL_REQUESTED,
         text=str(_("「%(title)s」の承認を依頼されました。")) % {"title": report.title},
-        link=f"/incidents/reports/{report.public_id}/",
+        link=report_link(report),
         permission=Permission.REPORTS_APPROVE,
     )
     return report
@@ -169,7 +174,11 @@ def report_approve_and_submit(
         raise ReportStateError(_("確報を提出済みの報告です。再開してから提出してください。"))
     if report.status == ReportStatus.SUBMITTED and not final:  # unchanged content may be final
         raise ReportStateError(_("前回の提出から内容が変わっていません。"))
-    previous = list(Submission.objects.filter(report=report).order_by("version"))
+    previous = list(
+        Submission.objects.unscoped("versions of the report being submitted")
+        .filter(report=report)
+        .order_by("version")
+    )
     now = timezone.now()
     first_at = previous[0].submitted_at if previous else now
     content = _stamped(content_validate(report.draft), approved=first_at, submitted=first_at)

@@ -9,8 +9,8 @@ import pytest
 from django.test import override_settings
 
 from mamoru.accounts.models import User
-from mamoru.core.testing import CHIYODA, Cast
 from mamoru.incidents.testing import add_member
+from mamoru.testing import CHIYODA, Cast
 
 IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 

@@ -1,4 +1,4 @@
-"""Who is refused each URL of the incidents API (see ``mamoru.core.testing.Denial``).
+"""Who is refused each URL of the incidents API (see ``mamoru.testing.Denial``).
 
 Object URLs name a report or delivery that does not exist for anyone: the refusal must
 not depend on the object. ``test_api_access`` checks the same URLs against real objects
@@ -8,7 +8,7 @@ The list is empty while the project has not mounted the API (nothing to refuse y
 
 from django.urls import NoReverseMatch, reverse
 
-from mamoru.core.testing import Denial
+from mamoru.testing import Denial
 
 REPORT = {"public_id": "6f1c2a51-5a43-4a8b-9d8e-2b7b3c1d0e9f"}
 EVERYONE = ("outsider",)  # lists answer 200 with one's own (empty) rows to members

@@ -11,23 +11,24 @@ from django.test import Client
 from django.urls import reverse
 
 from mamoru.accounts.models import User
-from mamoru.core.testing import Cast, login_verified
 from mamoru.incidents.models import Delivery
-from mamoru.incidents.testing import content_dict
-from mamoru.incidents.tests.api_helpers import BASE, client_for, create, report_url, submit
+from mamoru.incidents.testing import BASE, content_dict, create, report_url, submit
 from mamoru.incidents.tests.denials import ALL
+from mamoru.testing import Cast, SignIn, results
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("mamoru.incidents.tests.urls")]
+pytestmark = pytest.mark.django_db
 
 OTHERS = ("hachioji", "osaka_city", "osaka", "outsider")
 
 
 @pytest.fixture
-def sent(cast: Cast, ciso: User, django_capture_on_commit_callbacks: Any) -> dict[str, Any]:
+def sent(
+    cast: Cast, ciso: User, django_capture_on_commit_callbacks: Any, signed_in: SignIn
+) -> dict[str, Any]:
     """A report of 千代田区 with 50 people's data: to 東京都, MIC and NPA, not to PPC."""
-    public_id = create(client_for(cast.chiyoda), content_dict(people=50))
+    public_id = create(signed_in(cast.chiyoda, api=True), content_dict(people=50))
     with django_capture_on_commit_callbacks(execute=True):
-        submit(client_for(ciso), public_id)
+        submit(signed_in(ciso, api=True), public_id)
     tokyo = Delivery.objects.get(report__public_id=public_id, recipient__code="130001")
     return {"public_id": public_id, "delivery": tokyo.pk}
 
@@ -50,10 +51,10 @@ def urls_of(sent: dict[str, Any]) -> list[tuple[str, str]]:
 
 @pytest.mark.parametrize("who", [*OTHERS, "ppc", "nation_unaddressed"])
 def test_others_get_404_or_403_for_every_object_url(
-    cast: Cast, sent: dict[str, Any], who: str
+    cast: Cast, sent: dict[str, Any], who: str, signed_in: SignIn
 ) -> None:
     user = cast.ppc if who == "nation_unaddressed" else getattr(cast, who)
-    client = client_for(user)
+    client = signed_in(user, api=True)
     for method, url in urls_of(sent):
         data = None if method == "get" else {"body": "x", "reason": "x"}
         response = getattr(client, method)(url, data, format="json")
@@ -62,27 +63,33 @@ def test_others_get_404_or_403_for_every_object_url(
 
 
 @pytest.mark.parametrize("who", OTHERS)
-def test_others_see_nothing_in_lists(cast: Cast, sent: dict[str, Any], who: str) -> None:
-    client = client_for(getattr(cast, who))
+def test_others_see_nothing_in_lists(
+    cast: Cast, sent: dict[str, Any], who: str, signed_in: SignIn
+) -> None:
+    client = signed_in(getattr(cast, who), api=True)
     for path in ("reports/", "inbox/", "overdue/", "notifications/"):
         response = client.get(f"{BASE}/{path}")
         assert response.status_code in (200, 403)
         if response.status_code == 200:
-            assert response.json() == [], f"{who} {path}"
+            assert results(response) == [], f"{who} {path}"
     stats = client.get(f"{BASE}/statistics/")
     if stats.status_code == 200:
         assert stats.json()["total"] == 0
 
 
-def test_an_unaddressed_recipient_sees_nothing(cast: Cast, sent: dict[str, Any]) -> None:
-    client = client_for(cast.ppc)  # 50 people: PPC is not addressed
-    assert client.get(f"{BASE}/inbox/").json() == []
-    assert client.get(f"{BASE}/notifications/").json() == []
+def test_an_unaddressed_recipient_sees_nothing(
+    cast: Cast, sent: dict[str, Any], signed_in: SignIn
+) -> None:
+    client = signed_in(cast.ppc, api=True)  # 50 people: PPC is not addressed
+    assert results(client.get(f"{BASE}/inbox/")) == []
+    assert results(client.get(f"{BASE}/notifications/")) == []
     assert client.get(f"{BASE}/statistics/").json()["total"] == 0
 
 
-def test_the_addressed_prefecture_reads_but_cannot_edit(cast: Cast, sent: dict[str, Any]) -> None:
-    client = client_for(cast.tokyo)
+def test_the_addressed_prefecture_reads_but_cannot_edit(
+    cast: Cast, sent: dict[str, Any], signed_in: SignIn
+) -> None:
+    client = signed_in(cast.tokyo, api=True)
     assert client.get(f"{BASE}/inbox/{sent['delivery']}/").status_code == 200
     assert client.get(report_url(sent["public_id"])).status_code == 404
     assert (
@@ -92,8 +99,10 @@ def test_the_addressed_prefecture_reads_but_cannot_edit(cast: Cast, sent: dict[s
     assert diff.status_code == 200
 
 
-def test_a_viewer_of_the_reporter_reads_but_cannot_submit(cast: Cast, sent: dict[str, Any]) -> None:
-    client = client_for(cast.chiyoda_viewer)
+def test_a_viewer_of_the_reporter_reads_but_cannot_submit(
+    cast: Cast, sent: dict[str, Any], signed_in: SignIn
+) -> None:
+    client = signed_in(cast.chiyoda_viewer, api=True)
     assert client.get(report_url(sent["public_id"])).status_code == 200
     assert (
         client.post(report_url(sent["public_id"], "submit/"), {}, format="json").status_code == 403
@@ -101,10 +110,12 @@ def test_a_viewer_of_the_reporter_reads_but_cannot_submit(cast: Cast, sent: dict
 
 
 @pytest.mark.parametrize("denial", ALL, ids=lambda d: f"{d.method}:{d.url_name}")
-def test_every_denial_holds_with_the_api_mounted(cast: Cast, denial: Any) -> None:
+def test_every_denial_holds_with_the_api_mounted(
+    cast: Cast, denial: Any, signed_in: SignIn
+) -> None:
     url = reverse(denial.url_name, kwargs=denial.kwargs)
     anonymous = getattr(Client(), denial.method)(url)
     assert anonymous.status_code in denial.refusal_statuses
     for who in denial.refused:
-        response = getattr(login_verified(Client(), getattr(cast, who)), denial.method)(url)
+        response = getattr(signed_in(getattr(cast, who)), denial.method)(url)
         assert response.status_code in denial.refusal_statuses, f"{who} reached {url}"

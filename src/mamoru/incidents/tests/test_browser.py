@@ -13,34 +13,18 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from playwright.sync_api import expect
 
-from mamoru.core.testing import CHIYODA, TOKYO, Cast
 from mamoru.incidents.models import Delivery
 from mamoru.incidents.testing import add_member
-from mamoru.web.tests import conftest as web_browser
-from mamoru.web.tests import test_accessibility as web_axe
-from mamoru.web.tests.test_accessibility import Visitor
+from mamoru.testing import CHIYODA, TOKYO, Cast
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page
 
-pytestmark = [pytest.mark.browser, pytest.mark.urls("mamoru.incidents.tests.pages_urls")]
-
-# The web app's browser fixtures: one Chromium per module, axe-core served by the platform.
-browser = web_browser.browser
-organisations = web_browser.organisations
-axe_source = web_axe.axe_source
-people = web_axe.people
-visit = web_axe.visit
+pytestmark = pytest.mark.browser
 
 CAUSE = "委託先のVPN装置の脆弱性を悪用された。"
 QUESTION = "本人への通知はいつ行いますか。"
 ANSWER = "明日、対象者全員に郵送で通知します。"
-
-
-def assert_accessible(visitor: Visitor, name: str) -> None:
-    found = visitor.violations()
-    assert found == [], f"axe on {name}: " + "\n".join(found)
-    assert visitor.csp_errors == [], f"CSP refused something on {name}: {visitor.csp_errors}"
 
 
 def draft_the_report(page: Page) -> None:
@@ -68,27 +52,27 @@ def test_from_draft_to_final_report_in_the_browser(people: Cast, visit: Any) -> 
     page.click("button[value=save]")
     expect(page.locator("#error-summary")).to_be_visible()
     expect(page.locator("#error-summary a[href='#id_aware']")).to_have_count(1)
-    assert_accessible(editor, "report-form-errors")
+    editor.assert_accessible("report-form-errors")
 
     draft_the_report(page)
     page.click("button[value=request]")
     expect(page.locator("#report-status")).to_have_text("承認待ち")
     assert "個人情報保護委員会" in page.locator("#preview-heading").locator("..").inner_text()
-    assert_accessible(editor, "report-detail-draft")
+    editor.assert_accessible("report-detail-draft")
     report_path = re.sub(r"^https?://[^/]+", "", page.url)
 
     # The CISO approves and submits the 第一報.
     approve = ciso.check(report_path + "approve/", "report-approve")
     approve.click("main button[type=submit]")
     expect(approve.locator("#report-status")).to_have_text("提出済み")
-    assert_accessible(ciso, "report-detail-submitted")
+    ciso.assert_accessible("report-detail-submitted")
 
     # PPC sees the cause; 東京都 does not.
     inbox = ppc.check("/incidents/inbox/", "inbox")
     inbox.click("text=窓口端末からの個人情報漏えい")
     expect(inbox.locator("h1")).to_have_text("窓口端末からの個人情報漏えい")
     assert CAUSE in inbox.inner_text("main")
-    assert_accessible(ppc, "inbox-item")
+    ppc.assert_accessible("inbox-item")
     tokyo_delivery = Delivery.objects.get(recipient__code=TOKYO)
     tokyo_page = tokyo.check(f"/incidents/inbox/{tokyo_delivery.pk}/", "inbox-item-tokyo")
     assert CAUSE not in tokyo_page.inner_text("main")
@@ -105,7 +89,7 @@ def test_from_draft_to_final_report_in_the_browser(people: Cast, visit: Any) -> 
     detail.fill("#thread-body-PPC", ANSWER)
     detail.click("#thread-PPC button[type=submit]")
     expect(detail.locator("#thread-PPC .thread")).to_contain_text(ANSWER)
-    assert_accessible(editor, "report-detail-thread")
+    editor.assert_accessible("report-detail-thread")
     again = ppc.open(inbox.url.split("#")[0].replace(ppc.base_url, ""))
     expect(again.locator("#thread")).to_contain_text(ANSWER)
 

@@ -11,19 +11,15 @@ from django.test import Client
 from django.utils import timezone
 
 from mamoru.accounts.models import User
-from mamoru.core.testing import CHIYODA, TOKYO, Cast, login_verified
 from mamoru.incidents import services
 from mamoru.incidents.models import Delivery, IncidentReport, ReportStatus, Submission
 from mamoru.incidents.testing import content_dict, principal
+from mamoru.testing import CHIYODA, TOKYO, Cast, SignIn
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("mamoru.incidents.tests.pages_urls")]
+pytestmark = pytest.mark.django_db
 
 CAUSE = "VPN装置の脆弱性を悪用された可能性がある。"
 BASE = "/incidents"
-
-
-def client_for(user: User) -> Client:
-    return login_verified(Client(), user)
 
 
 def red_cause_content(people: int = 101) -> dict[str, Any]:
@@ -73,8 +69,8 @@ def form_data(**overrides: Any) -> dict[str, Any]:
 # --- the reporter's pages -----------------------------------------------------------------
 
 
-def test_the_form_explains_every_field_and_has_one_heading(cast: Cast) -> None:
-    response = client_for(cast.chiyoda).get(f"{BASE}/reports/new/")
+def test_the_form_explains_every_field_and_has_one_heading(cast: Cast, signed_in: SignIn) -> None:
+    response = signed_in(cast.chiyoda).get(f"{BASE}/reports/new/")
     assert response.status_code == 200
     html = response.text
     assert html.count("<h1") == 1
@@ -84,8 +80,10 @@ def test_the_form_explains_every_field_and_has_one_heading(cast: Cast) -> None:
     assert 'id="id_red_cause_helptext"' in html
 
 
-def test_a_draft_is_saved_from_the_form_with_a_red_section_for_ppc(cast: Cast) -> None:
-    response = client_for(cast.chiyoda).post(f"{BASE}/reports/new/", form_data())
+def test_a_draft_is_saved_from_the_form_with_a_red_section_for_ppc(
+    cast: Cast, signed_in: SignIn
+) -> None:
+    response = signed_in(cast.chiyoda).post(f"{BASE}/reports/new/", form_data())
     report = IncidentReport.objects.get(organisation__code=CHIYODA)
     assert response.status_code == 302
     assert response["Location"] == f"{BASE}/reports/{report.public_id}/"
@@ -93,14 +91,16 @@ def test_a_draft_is_saved_from_the_form_with_a_red_section_for_ppc(cast: Cast) -
     assert report.draft["facts"]["personal_data"]["people"] == 101
     assert report.draft["section_tlp"] == {"cause": "red"}
     assert report.draft["red_recipients"] == {"cause": ["PPC"]}
-    detail = client_for(cast.chiyoda).get(response["Location"]).text
+    detail = signed_in(cast.chiyoda).get(response["Location"]).text
     assert "個人情報保護委員会" in detail  # the preview names PPC for 101 people
     assert "提出するとどうなるか" in detail
 
 
-def test_errors_are_summarised_at_the_top_and_linked_to_their_fields(cast: Cast) -> None:
+def test_errors_are_summarised_at_the_top_and_linked_to_their_fields(
+    cast: Cast, signed_in: SignIn
+) -> None:
     data = form_data(aware="", title="", red_cause=None)
-    response = client_for(cast.chiyoda).post(f"{BASE}/reports/new/", data)
+    response = signed_in(cast.chiyoda).post(f"{BASE}/reports/new/", data)
     assert response.status_code == 400
     html = response.text
     assert html.index('id="error-summary"') < html.index('class="report-form"')
@@ -111,23 +111,25 @@ def test_errors_are_summarised_at_the_top_and_linked_to_their_fields(cast: Cast)
     assert not IncidentReport.objects.exists()
 
 
-def test_a_timeline_out_of_order_is_refused_in_japanese(cast: Cast) -> None:
+def test_a_timeline_out_of_order_is_refused_in_japanese(cast: Cast, signed_in: SignIn) -> None:
     data = form_data(started="2026-01-06T09:00")
-    response = client_for(cast.chiyoda).post(f"{BASE}/reports/new/", data)
+    response = signed_in(cast.chiyoda).post(f"{BASE}/reports/new/", data)
     assert response.status_code == 400
     assert "発生日時は認知日時より後にできません" in response.text
 
 
-def test_saving_and_requesting_approval_notifies_the_ciso(cast: Cast, ciso: User) -> None:
-    client_for(cast.chiyoda).post(f"{BASE}/reports/new/", form_data(action="request"))
+def test_saving_and_requesting_approval_notifies_the_ciso(
+    cast: Cast, ciso: User, signed_in: SignIn
+) -> None:
+    signed_in(cast.chiyoda).post(f"{BASE}/reports/new/", form_data(action="request"))
     report = IncidentReport.objects.get()
     assert report.status == ReportStatus.AWAITING_APPROVAL
-    page = client_for(ciso).get(f"{BASE}/notifications/").text
+    page = signed_in(ciso).get(f"{BASE}/notifications/").text
     assert "承認を依頼されました" in page
 
 
-def test_the_draft_is_edited_with_its_values_filled_in(cast: Cast) -> None:
-    client = client_for(cast.chiyoda)
+def test_the_draft_is_edited_with_its_values_filled_in(cast: Cast, signed_in: SignIn) -> None:
+    client = signed_in(cast.chiyoda)
     client.post(f"{BASE}/reports/new/", form_data())
     report = IncidentReport.objects.get()
     edit = client.get(f"{BASE}/reports/{report.public_id}/edit/").text
@@ -139,33 +141,37 @@ def test_the_draft_is_edited_with_its_values_filled_in(cast: Cast) -> None:
 
 
 @pytest.mark.parametrize("who", ["chiyoda_viewer", "ppc", "nation"])
-def test_people_who_may_not_report_are_refused_the_form(cast: Cast, who: str) -> None:
-    response = client_for(getattr(cast, who)).post(f"{BASE}/reports/new/", form_data())
+def test_people_who_may_not_report_are_refused_the_form(
+    cast: Cast, who: str, signed_in: SignIn
+) -> None:
+    response = signed_in(getattr(cast, who)).post(f"{BASE}/reports/new/", form_data())
     assert response.status_code == 403
     assert not IncidentReport.objects.exists()
 
 
-def test_only_the_ciso_approves_and_submits(cast: Cast, ciso: User) -> None:
+def test_only_the_ciso_approves_and_submits(cast: Cast, ciso: User, signed_in: SignIn) -> None:
     report = services.report_create(principal=principal(cast.chiyoda), content=red_cause_content())
     url = f"{BASE}/reports/{report.public_id}/approve/"
-    assert client_for(cast.chiyoda).get(url).status_code == 403
-    page = client_for(ciso).get(url)
+    assert signed_in(cast.chiyoda).get(url).status_code == 403
+    page = signed_in(ciso).get(url)
     assert page.status_code == 200
     assert "第一報（分かっていることだけで早く知らせる）" in page.text
     assert "個人情報保護委員会" in page.text
     assert "東京都" in page.text
-    response = client_for(ciso).post(url, {"final": "interim"})
+    response = signed_in(ciso).post(url, {"final": "interim"})
     assert response.status_code == 302
     submission = Submission.objects.get(report=report)
     assert (submission.version, submission.phase) == (1, "preliminary")
-    detail = client_for(ciso).get(response["Location"]).text
+    detail = signed_in(ciso).get(response["Location"]).text
     assert "第1版（第一報）" in detail
     assert "未確認" in detail
 
 
-def test_the_final_report_closes_it_and_the_reporter_may_reopen(cast: Cast, ciso: User) -> None:
+def test_the_final_report_closes_it_and_the_reporter_may_reopen(
+    cast: Cast, ciso: User, signed_in: SignIn
+) -> None:
     public_id = submit(cast, ciso, red_cause_content())
-    client = client_for(ciso)
+    client = signed_in(ciso)
     client.post(f"{BASE}/reports/{public_id}/approve/", {"final": "final"})
     report = IncidentReport.objects.get(public_id=public_id)
     assert report.status == ReportStatus.CLOSED
@@ -176,23 +182,23 @@ def test_the_final_report_closes_it_and_the_reporter_may_reopen(cast: Cast, ciso
 
 
 def test_the_list_shows_status_and_next_deadline_per_recipient(
-    cast: Cast, sent: dict[str, Any]
+    cast: Cast, sent: dict[str, Any], signed_in: SignIn
 ) -> None:
-    page = client_for(cast.chiyoda).get(f"{BASE}/reports/").text
+    page = signed_in(cast.chiyoda).get(f"{BASE}/reports/").text
     assert "住民情報システムへの不正アクセス" in page
     assert "提出済み" in page
     assert "個人情報保護委員会:" in page
     assert "東京都:" in page
-    assert "住民情報システム" not in client_for(cast.hachioji).get(f"{BASE}/reports/").text
+    assert "住民情報システム" not in signed_in(cast.hachioji).get(f"{BASE}/reports/").text
 
 
 def test_an_overdue_recipient_is_highlighted_for_the_reporter(
-    cast: Cast, sent: dict[str, Any]
+    cast: Cast, sent: dict[str, Any], signed_in: SignIn
 ) -> None:
     Delivery.objects.filter(recipient__code="PPC").update(
         next_due_at=timezone.now() - timedelta(days=1)
     )
-    page = client_for(cast.chiyoda).get(f"{BASE}/reports/{sent['public_id']}/").text
+    page = signed_in(cast.chiyoda).get(f"{BASE}/reports/{sent['public_id']}/").text
     assert 'class="row--overdue"' in page
     assert "期限切れ" in page
 
@@ -200,9 +206,11 @@ def test_an_overdue_recipient_is_highlighted_for_the_reporter(
 # --- the recipients' pages ----------------------------------------------------------------
 
 
-def test_ppc_sees_the_red_cause_and_tokyo_does_not(cast: Cast, sent: dict[str, Any]) -> None:
-    ppc = client_for(cast.ppc).get(f"{BASE}/inbox/{sent['deliveries']['PPC']}/").text
-    tokyo = client_for(cast.tokyo).get(f"{BASE}/inbox/{sent['deliveries'][TOKYO]}/").text
+def test_ppc_sees_the_red_cause_and_tokyo_does_not(
+    cast: Cast, sent: dict[str, Any], signed_in: SignIn
+) -> None:
+    ppc = signed_in(cast.ppc).get(f"{BASE}/inbox/{sent['deliveries']['PPC']}/").text
+    tokyo = signed_in(cast.tokyo).get(f"{BASE}/inbox/{sent['deliveries'][TOKYO]}/").text
     assert CAUSE in ppc
     assert CAUSE not in tokyo
     assert "この団体には開示されていない項目" in tokyo
@@ -210,7 +218,7 @@ def test_ppc_sees_the_red_cause_and_tokyo_does_not(cast: Cast, sent: dict[str, A
 
 
 def test_the_inbox_lists_unacknowledged_and_overdue_first(
-    cast: Cast, ciso: User, sent: dict[str, Any]
+    cast: Cast, ciso: User, sent: dict[str, Any], signed_in: SignIn
 ) -> None:
     older = submit(cast, ciso, red_cause_content())
     first = Delivery.objects.get(report__public_id=older, recipient__code="PPC")
@@ -218,7 +226,7 @@ def test_the_inbox_lists_unacknowledged_and_overdue_first(
     Delivery.objects.filter(pk=sent["deliveries"]["PPC"]).update(
         next_due_at=timezone.now() - timedelta(hours=1)
     )
-    page = client_for(cast.ppc).get(f"{BASE}/inbox/").text
+    page = signed_in(cast.ppc).get(f"{BASE}/inbox/").text
     rows = page.split("<tbody>")[1].split("</tr>")
     assert f"/inbox/{sent['deliveries']['PPC']}/" in rows[0]
     assert 'class="row--overdue"' in rows[0]
@@ -226,7 +234,7 @@ def test_the_inbox_lists_unacknowledged_and_overdue_first(
 
 
 def test_the_inbox_counts_a_report_overdue_once_not_per_version_received(
-    cast: Cast, ciso: User, sent: dict[str, Any]
+    cast: Cast, ciso: User, sent: dict[str, Any], signed_in: SignIn
 ) -> None:
     report = IncidentReport.objects.get(public_id=sent["public_id"])
     report = services.report_update_draft(
@@ -234,20 +242,22 @@ def test_the_inbox_counts_a_report_overdue_once_not_per_version_received(
     )
     services.report_approve_and_submit(report=report, principal=principal(ciso))
     Delivery.objects.filter(report=report).update(next_due_at=timezone.now() - timedelta(hours=1))
-    page = client_for(cast.ppc).get(f"{BASE}/inbox/").text
+    page = signed_in(cast.ppc).get(f"{BASE}/inbox/").text
     rows = page.split("<tbody>")[1].split("</tr>")
     overdue = [row for row in rows if 'class="row--overdue"' in row]
     assert len(overdue) == 1
     assert f"/inbox/{sent['deliveries']['PPC']}/" not in overdue[0]
 
 
-def test_acknowledging_and_the_question_thread(cast: Cast, sent: dict[str, Any]) -> None:
+def test_acknowledging_and_the_question_thread(
+    cast: Cast, sent: dict[str, Any], signed_in: SignIn
+) -> None:
     pk = sent["deliveries"]["PPC"]
-    ppc = client_for(cast.ppc)
+    ppc = signed_in(cast.ppc)
     assert ppc.post(f"{BASE}/inbox/{pk}/acknowledge/").status_code == 302
     assert Delivery.objects.get(pk=pk).acknowledged_at is not None
     ppc.post(f"{BASE}/inbox/{pk}/messages/", {"body": "本人への通知はいつ行いますか。"})
-    reporter = client_for(cast.chiyoda)
+    reporter = signed_in(cast.chiyoda)
     detail = reporter.get(f"{BASE}/reports/{sent['public_id']}/").text
     assert "本人への通知はいつ行いますか。" in detail
     assert "確認済み" in detail
@@ -255,12 +265,12 @@ def test_acknowledging_and_the_question_thread(cast: Cast, sent: dict[str, Any])
         f"{BASE}/reports/{sent['public_id']}/threads/PPC/", {"body": "明日郵送で通知します。"}
     )
     assert "明日郵送で通知します。" in ppc.get(f"{BASE}/inbox/{pk}/").text
-    tokyo_thread = client_for(cast.tokyo).get(f"{BASE}/inbox/{sent['deliveries'][TOKYO]}/")
+    tokyo_thread = signed_in(cast.tokyo).get(f"{BASE}/inbox/{sent['deliveries'][TOKYO]}/")
     assert "明日郵送で通知します。" not in tokyo_thread.text
 
 
 def test_a_recipient_sees_what_changed_since_the_previous_version(
-    cast: Cast, ciso: User, sent: dict[str, Any]
+    cast: Cast, ciso: User, sent: dict[str, Any], signed_in: SignIn
 ) -> None:
     report = IncidentReport.objects.get(public_id=sent["public_id"])
     changed = red_cause_content(people=250)
@@ -268,19 +278,21 @@ def test_a_recipient_sees_what_changed_since_the_previous_version(
     services.report_update_draft(report=report, principal=principal(cast.chiyoda), content=changed)
     services.report_approve_and_submit(report=report, principal=principal(ciso))
     second = Delivery.objects.get(report=report, recipient__code=TOKYO, current=True)
-    page = client_for(cast.tokyo).get(f"{BASE}/inbox/{second.pk}/").text
+    page = signed_in(cast.tokyo).get(f"{BASE}/inbox/{second.pk}/").text
     assert "前の版からの変更" in page
     assert "対応状況・再発防止策" in page
     assert "個人情報" in page
 
 
 @pytest.mark.parametrize("fmt", ["pdf", "csv", "stix", "ppc"])
-def test_exports_are_exactly_the_viewers_view(cast: Cast, sent: dict[str, Any], fmt: str) -> None:
+def test_exports_are_exactly_the_viewers_view(
+    cast: Cast, sent: dict[str, Any], fmt: str, signed_in: SignIn
+) -> None:
     if fmt == "pdf":
         pytest.importorskip("weasyprint")
-    tokyo = client_for(cast.tokyo).get(f"{BASE}/inbox/{sent['deliveries'][TOKYO]}/export/{fmt}/")
-    ppc = client_for(cast.ppc).get(f"{BASE}/inbox/{sent['deliveries']['PPC']}/export/{fmt}/")
-    mine = client_for(cast.chiyoda).get(
+    tokyo = signed_in(cast.tokyo).get(f"{BASE}/inbox/{sent['deliveries'][TOKYO]}/export/{fmt}/")
+    ppc = signed_in(cast.ppc).get(f"{BASE}/inbox/{sent['deliveries']['PPC']}/export/{fmt}/")
+    mine = signed_in(cast.chiyoda).get(
         f"{BASE}/reports/{sent['public_id']}/versions/1/export/{fmt}/"
     )
     for response in (tokyo, ppc, mine):
@@ -292,9 +304,11 @@ def test_exports_are_exactly_the_viewers_view(cast: Cast, sent: dict[str, Any], 
         assert CAUSE in mine.content.decode()
 
 
-def test_an_unknown_export_format_is_404(cast: Cast, sent: dict[str, Any]) -> None:
+def test_an_unknown_export_format_is_404(
+    cast: Cast, sent: dict[str, Any], signed_in: SignIn
+) -> None:
     url = f"{BASE}/inbox/{sent['deliveries'][TOKYO]}/export/docx/"
-    assert client_for(cast.tokyo).get(url).status_code == 404
+    assert signed_in(cast.tokyo).get(url).status_code == 404
 
 
 # --- refusals across tenants --------------------------------------------------------------
@@ -321,10 +335,10 @@ def object_urls(sent: dict[str, Any], delivery: int) -> list[tuple[str, str]]:
 
 @pytest.mark.parametrize("who", ["hachioji", "osaka_city", "osaka", "outsider", "nation", "ppc"])
 def test_others_get_404_for_every_object_page(
-    cast: Cast, ciso: User, sent: dict[str, Any], who: str
+    cast: Cast, ciso: User, sent: dict[str, Any], who: str, signed_in: SignIn
 ) -> None:
     # 東京都's delivery: MIC and PPC received the report too, but not this delivery.
-    client = client_for(getattr(cast, who))
+    client = signed_in(getattr(cast, who))
     for method, url in object_urls(sent, sent["deliveries"][TOKYO]):
         response = getattr(client, method)(url, {"body": "x", "reason": "x", "final": "final"})
         expected = (403,) if who == "outsider" else (404,)
@@ -333,11 +347,11 @@ def test_others_get_404_for_every_object_page(
     assert Submission.objects.filter(report__public_id=sent["public_id"]).count() == 1
 
 
-def test_a_recipient_not_addressed_gets_nothing(cast: Cast, ciso: User) -> None:
+def test_a_recipient_not_addressed_gets_nothing(cast: Cast, ciso: User, signed_in: SignIn) -> None:
     """50 people: no report to PPC, so PPC's staff learn nothing of it."""
     public_id = submit(cast, ciso, red_cause_content(people=50))
     assert not Delivery.objects.filter(report__public_id=public_id, recipient__code="PPC").exists()
-    ppc = client_for(cast.ppc)
+    ppc = signed_in(cast.ppc)
     tokyo = Delivery.objects.get(report__public_id=public_id, recipient__code=TOKYO)
     for method, url in object_urls({"public_id": public_id}, tokyo.pk):
         assert getattr(ppc, method)(url).status_code == 404, url
@@ -355,16 +369,18 @@ def test_anonymous_people_are_sent_to_the_login_page() -> None:
 
 
 def test_statistics_suppress_small_counts_with_an_explanation(
-    cast: Cast, sent: dict[str, Any]
+    cast: Cast, sent: dict[str, Any], signed_in: SignIn
 ) -> None:
-    page = client_for(cast.nation).get(f"{BASE}/statistics/").text
+    page = signed_in(cast.nation).get(f"{BASE}/statistics/").text
     assert "5件未満" in page
     assert "どの団体の報告か推測できてしまうため" in page
     assert "千代田区" not in page.split("<main")[1]
 
 
-def test_notifications_are_listed_and_marked_read(cast: Cast, sent: dict[str, Any]) -> None:
-    client = client_for(cast.ppc)
+def test_notifications_are_listed_and_marked_read(
+    cast: Cast, sent: dict[str, Any], signed_in: SignIn
+) -> None:
+    client = signed_in(cast.ppc)
     page = client.get(f"{BASE}/notifications/").text
     assert "千代田区からインシデント報告（第一報・第1版）が届きました。" in page
     notification = cast.ppc.incident_notifications.get()
@@ -374,15 +390,15 @@ def test_notifications_are_listed_and_marked_read(cast: Cast, sent: dict[str, An
     assert response["Location"] == notification.link
     notification.refresh_from_db()
     assert notification.read_at is not None
-    other = client_for(cast.tokyo).post(f"{BASE}/notifications/{notification.pk}/read/")
+    other = signed_in(cast.tokyo).post(f"{BASE}/notifications/{notification.pk}/read/")
     assert other.status_code == 404
 
 
-def test_the_home_page_tells_the_ciso_what_waits(cast: Cast, ciso: User) -> None:
-    import mamoru.incidents.ui.attention  # noqa: F401 - registers the checks (AppConfig.ready)
-
+def test_the_home_page_tells_the_ciso_what_waits(cast: Cast, ciso: User, signed_in: SignIn) -> None:
     report = services.report_create(principal=principal(cast.chiyoda), content=red_cause_content())
     services.report_request_approval(report=report, principal=principal(cast.chiyoda))
-    page = client_for(ciso).get("/").text
+    page = signed_in(ciso).get("/").text
     assert "承認を待っているインシデント報告があります（1件）" in page
-    assert "承認を待っている" not in client_for(cast.hachioji).get("/").text
+    # The item links to the approval page of the report itself.
+    assert f'href="/incidents/reports/{report.public_id}/approve/"' in page
+    assert "承認を待っている" not in signed_in(cast.hachioji).get("/").text

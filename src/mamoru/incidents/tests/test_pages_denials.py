@@ -7,10 +7,10 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from mamoru.core.testing import Cast, Denial, login_verified
 from mamoru.incidents.tests.denials import PAGES
+from mamoru.testing import Cast, Denial, SignIn
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("mamoru.incidents.tests.pages_urls")]
+pytestmark = pytest.mark.django_db
 
 
 def test_every_page_has_a_denial_entry() -> None:
@@ -21,11 +21,11 @@ def test_every_page_has_a_denial_entry() -> None:
 
 
 @pytest.mark.parametrize("denial", PAGES, ids=lambda d: f"{d.method}:{d.url_name}")
-def test_page_denial_holds(denial: Denial, cast: Cast) -> None:
+def test_page_denial_holds(denial: Denial, cast: Cast, signed_in: SignIn) -> None:
     url = reverse(denial.url_name, kwargs=denial.kwargs)
     anonymous = getattr(Client(), denial.method)(url)
     assert anonymous.status_code == 302
     assert "/accounts/login" in anonymous["Location"]
     for who in denial.refused:
-        response = getattr(login_verified(Client(), getattr(cast, who)), denial.method)(url)
+        response = getattr(signed_in(getattr(cast, who)), denial.method)(url)
         assert response.status_code in denial.refusal_statuses, f"{who} reached {url}"

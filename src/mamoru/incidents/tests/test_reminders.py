@@ -12,7 +12,6 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from mamoru.accounts.models import User
-from mamoru.core.testing import Cast
 from mamoru.incidents.models import Delivery, Notification
 from mamoru.incidents.routing.testing import DEFAULT_AWARE
 from mamoru.incidents.services import (
@@ -22,6 +21,7 @@ from mamoru.incidents.services import (
 )
 from mamoru.incidents.tasks import deadline_reminders
 from mamoru.incidents.testing import content_dict, principal
+from mamoru.testing import Cast
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,6 @@ from django.db import DatabaseError, transaction
 
 from mamoru.accounts.models import User
 from mamoru.audit.models import AuditEvent
-from mamoru.core.testing import CHIYODA, TOKYO, Cast
 from mamoru.incidents.content import from_dict
 from mamoru.incidents.models import (
     Delivery,
@@ -29,6 +28,7 @@ from mamoru.incidents.services import (
     report_update_draft,
 )
 from mamoru.incidents.testing import content_dict, principal
+from mamoru.testing import CHIYODA, TOKYO, Cast
 
 pytestmark = pytest.mark.django_db
 

@@ -9,13 +9,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from mamoru.accounts.models import User
-from mamoru.core.testing import Cast
 from mamoru.incidents.routing import Category
 from mamoru.incidents.selectors import incident_statistics
 from mamoru.incidents.services import report_approve_and_submit, report_create
 from mamoru.incidents.suppression import HIDDEN_TEXT, THRESHOLD, suppress, suppress_value
-from mamoru.incidents.testing import content_dict, principal
-from mamoru.incidents.tests.api_helpers import BASE, client_for
+from mamoru.incidents.testing import BASE, content_dict, principal
+from mamoru.testing import Cast, SignIn
 
 
 def test_cells_below_five_are_hidden() -> None:
@@ -99,15 +98,14 @@ def test_a_small_kpi_is_hidden(cast: Cast, ciso: User) -> None:
 
 
 @pytestmark_db
-@pytest.mark.urls("mamoru.incidents.tests.urls")
 def test_other_prefectures_and_siblings_get_empty_statistics(
-    cast: Cast, eight_reports: None
+    cast: Cast, eight_reports: None, signed_in: SignIn
 ) -> None:
     for user in (cast.osaka, cast.osaka_city, cast.hachioji, cast.ppc):
-        body = client_for(user).get(f"{BASE}/statistics/").json()
+        body = signed_in(user, api=True).get(f"{BASE}/statistics/").json()
         assert body["total"] == 0
         assert all(c["count"] == 0 for c in body["category"]["cells"])
-    body = client_for(cast.nation).get(f"{BASE}/statistics/").json()
+    body = signed_in(cast.nation, api=True).get(f"{BASE}/statistics/").json()
     assert body["total"] == 8
     assert "千代田区" not in str(body)
     assert {c["key"]: c["display"] for c in body["category"]["cells"]}["ddos"] == "<5"

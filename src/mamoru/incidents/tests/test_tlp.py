@@ -9,12 +9,19 @@ import pytest
 from django.core import mail
 
 from mamoru.accounts.models import User
-from mamoru.core.testing import Cast
 from mamoru.incidents.content import Tlp
-from mamoru.incidents.testing import ALL_SECTIONS_TEXT, content_dict
-from mamoru.incidents.tests.api_helpers import BASE, client_for, create, inbox, report_url, submit
+from mamoru.incidents.testing import (
+    ALL_SECTIONS_TEXT,
+    BASE,
+    content_dict,
+    create,
+    inbox,
+    report_url,
+    submit,
+)
+from mamoru.testing import Cast, SignIn, sign_in
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("mamoru.incidents.tests.urls")]
+pytestmark = pytest.mark.django_db
 
 SECRET = "攻撃者のIPアドレスは203.0.113.7"
 
@@ -29,15 +36,15 @@ def red_report(named: tuple[str, ...]) -> dict[str, Any]:
 
 
 @pytest.fixture
-def sent(cast: Cast, ciso: User, django_capture_on_commit_callbacks: Any) -> str:
-    public_id = create(client_for(cast.chiyoda), red_report(("PPC",)))
+def sent(cast: Cast, ciso: User, django_capture_on_commit_callbacks: Any, signed_in: SignIn) -> str:
+    public_id = create(signed_in(cast.chiyoda, api=True), red_report(("PPC",)))
     with django_capture_on_commit_callbacks(execute=True):
-        submit(client_for(ciso), public_id)
+        submit(signed_in(ciso, api=True), public_id)
     return public_id
 
 
 def detail(user: User) -> dict[str, Any]:
-    client = client_for(user)
+    client = sign_in(user, api=True)
     item: dict[str, Any] = client.get(f"{BASE}/inbox/{inbox(client)[0]['id']}/").json()
     return item
 
@@ -59,8 +66,8 @@ def test_the_named_recipient_gets_the_red_section(cast: Cast, sent: str) -> None
     assert ppc["content"]["facts"]["personal_data"]["people"] == 200
 
 
-def test_the_reporter_sees_everything(cast: Cast, sent: str) -> None:
-    report = client_for(cast.chiyoda).get(report_url(sent)).json()
+def test_the_reporter_sees_everything(cast: Cast, sent: str, signed_in: SignIn) -> None:
+    report = signed_in(cast.chiyoda, api=True).get(report_url(sent)).json()
     assert report["submissions"][0]["content"]["sections"]["cause"] == SECRET
 
 
@@ -72,14 +79,16 @@ def test_no_email_carries_a_red_section(cast: Cast, sent: str) -> None:
         assert "203.0.113.7" not in message.body
 
 
-def test_a_change_in_a_red_section_stays_out_of_the_diff(cast: Cast, ciso: User, sent: str) -> None:
-    changed = client_for(cast.chiyoda).get(report_url(sent)).json()["draft"]
+def test_a_change_in_a_red_section_stays_out_of_the_diff(
+    cast: Cast, ciso: User, sent: str, signed_in: SignIn
+) -> None:
+    changed = signed_in(cast.chiyoda, api=True).get(report_url(sent)).json()["draft"]
     changed["sections"]["cause"] = SECRET + "（追加調査で判明）"
-    client_for(cast.chiyoda).put(report_url(sent), changed, format="json")
-    submit(client_for(ciso), sent)
+    signed_in(cast.chiyoda, api=True).put(report_url(sent), changed, format="json")
+    submit(signed_in(ciso, api=True), sent)
     url = report_url(sent, "diff/?from_version=1&to_version=2")
-    assert all("cause" not in c["key"] for c in client_for(cast.tokyo).get(url).json())
-    ppc_keys = [c["key"] for c in client_for(cast.ppc).get(url).json()]
+    assert all("cause" not in c["key"] for c in signed_in(cast.tokyo, api=True).get(url).json())
+    ppc_keys = [c["key"] for c in signed_in(cast.ppc, api=True).get(url).json()]
     assert ppc_keys == ["sections.cause"]
 
 

@@ -11,30 +11,29 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from mamoru.incidents import selectors, services
+from mamoru.core.pages import act, page, paginate
+from mamoru.incidents import due, selectors, services
 from mamoru.incidents.selectors import Change, InboxItem
 from mamoru.incidents.ui import present
-from mamoru.incidents.ui.common import EXPORT_LABELS, act, download, found
+from mamoru.incidents.ui.common import EXPORT_LABELS, download
 from mamoru.incidents.ui.forms import MessageForm
-from mamoru.incidents.ui.reports import SOON
 from mamoru.orgs.principal import Principal
-from mamoru.web.ui.decorators import principal_required
-
-INBOX_SIZE = 200
 
 
 def _item(principal: Principal, pk: int) -> InboxItem:
-    return found(lambda: selectors.inbox_item_get(principal=principal, pk=pk))
+    return selectors.inbox_item_get(principal=principal, pk=pk)
 
 
-@principal_required
+@page
 def inbox_list(request: HttpRequest, principal: Principal) -> HttpResponse:
-    deliveries = list(selectors.inbox(principal=principal)[:INBOX_SIZE])
-    rows = present.inbox_order(present.delivery_rows(deliveries, soon=timezone.now() + SOON))
+    now = timezone.now()
+    received = selectors.inbox(principal=principal)
+    shown = paginate(request, selectors.inbox_attention_first(received, now=now))
     context = {
-        "rows": rows,
-        "unacknowledged": sum(1 for r in rows if r.delivery.acknowledged_at is None),
-        "overdue": sum(1 for r in rows if r.overdue),
+        "page": shown,
+        "rows": present.delivery_rows(shown.object_list, soon=now + due.DUE_SOON),
+        "unacknowledged": received.filter(acknowledged_at__isnull=True).count(),
+        "overdue": received.filter(due.overdue_q(now=now)).count(),
     }
     return render(request, "incidents/inbox_list.html", context)
 
@@ -55,7 +54,7 @@ def _changes(principal: Principal, item: InboxItem) -> list[Change] | None:
         return None
 
 
-@principal_required
+@page
 def inbox_item(request: HttpRequest, principal: Principal, pk: int) -> HttpResponse:
     item = _item(principal, pk)
     delivery = item.delivery
@@ -79,7 +78,7 @@ def inbox_item(request: HttpRequest, principal: Principal, pk: int) -> HttpRespo
     return render(request, "incidents/inbox_item.html", context)
 
 
-@principal_required
+@page
 @require_POST
 def inbox_acknowledge(request: HttpRequest, principal: Principal, pk: int) -> HttpResponse:
     item = _item(principal, pk)
@@ -91,7 +90,7 @@ def inbox_acknowledge(request: HttpRequest, principal: Principal, pk: int) -> Ht
     return redirect("incidents:inbox_item", pk=pk)
 
 
-@principal_required
+@page
 @require_POST
 def inbox_message(request: HttpRequest, principal: Principal, pk: int) -> HttpResponse:
     item = _item(principal, pk)
@@ -110,7 +109,7 @@ def inbox_message(request: HttpRequest, principal: Principal, pk: int) -> HttpRe
     return redirect(reverse("incidents:inbox_item", args=[pk]) + "#thread")
 
 
-@principal_required
+@page
 def inbox_export(request: HttpRequest, principal: Principal, pk: int, fmt: str) -> HttpResponse:
     item = _item(principal, pk)
     stem = f"incident-{item.view.report_id}-v{item.view.version}-{principal.organisation.code}"

@@ -9,12 +9,11 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from mamoru.core.pages import act, page, paginate
 from mamoru.incidents import selectors, services
 from mamoru.incidents.selectors.statistics import DIMENSIONS
 from mamoru.incidents.suppression import THRESHOLD
-from mamoru.incidents.ui.common import act, found
 from mamoru.orgs.principal import Principal
-from mamoru.web.ui.decorators import principal_required
 
 DIMENSION_LABELS = {
     "category": "種別",
@@ -23,10 +22,9 @@ DIMENSION_LABELS = {
     "prefecture": "都道府県",
     "month": "月（第一報の提出月）",
 }
-NOTIFICATIONS_SIZE = 100
 
 
-@principal_required
+@page
 def statistics(request: HttpRequest, principal: Principal) -> HttpResponse:
     stats = selectors.incident_statistics(principal=principal)
     tables = [(name, DIMENSION_LABELS[name], stats.tables[name]) for name in DIMENSIONS]
@@ -34,17 +32,22 @@ def statistics(request: HttpRequest, principal: Principal) -> HttpResponse:
     return render(request, "incidents/statistics.html", context)
 
 
-@principal_required
+@page
 def notifications(request: HttpRequest, principal: Principal) -> HttpResponse:
-    rows = list(selectors.notifications_of(principal=principal)[:NOTIFICATIONS_SIZE])
-    context = {"rows": rows, "unread": sum(1 for n in rows if n.read_at is None)}
+    notifications = selectors.notifications_of(principal=principal)
+    shown = paginate(request, notifications)
+    context = {
+        "page": shown,
+        "rows": list(shown.object_list),
+        "unread": notifications.filter(read_at__isnull=True).count(),
+    }
     return render(request, "incidents/notifications.html", context)
 
 
-@principal_required
+@page
 @require_POST
 def notification_read(request: HttpRequest, principal: Principal, pk: int) -> HttpResponse:
-    notification = found(lambda: selectors.notification_get(principal=principal, pk=pk))
+    notification = selectors.notification_get(principal=principal, pk=pk)
     done = act(
         request,
         lambda: services.notification_mark_read(notification=notification, principal=principal),

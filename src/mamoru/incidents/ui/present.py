@@ -16,11 +16,11 @@ from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 
 from mamoru.core.jpcalendar import to_jst
+from mamoru.incidents import due
 from mamoru.incidents.content import ReportContent, Tlp, from_dict
 from mamoru.incidents.models import Delivery, IncidentReport
 from mamoru.incidents.records import (
     NotALocalGovernmentError,
-    delivery_overdue,
     reporter_context,
 )
 from mamoru.incidents.routing import (
@@ -219,7 +219,7 @@ class DeliveryRow:
 
 
 def is_overdue(delivery: Delivery, *, now: datetime | None = None) -> bool:
-    return delivery_overdue(delivery, now=now or timezone.now())
+    return due.is_overdue(delivery, now=now or timezone.now())
 
 
 def delivery_rows(deliveries: Iterable[Delivery], *, soon: datetime) -> list[DeliveryRow]:
@@ -232,9 +232,3 @@ def delivery_rows(deliveries: Iterable[Delivery], *, soon: datetime) -> list[Del
         )
         for d in deliveries
     ]
-
-
-def inbox_order(rows: list[DeliveryRow]) -> list[DeliveryRow]:
-    """Unacknowledged first, then overdue, then the newest."""
-    rows = sorted(rows, key=lambda r: r.delivery.delivered_at, reverse=True)
-    return sorted(rows, key=lambda r: (r.delivery.acknowledged_at is not None, not r.overdue))

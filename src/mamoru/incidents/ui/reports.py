@@ -4,7 +4,6 @@ approval and submission, and a report's detail with its recipients and threads."
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import timedelta
 from typing import Any
 
 from django.contrib import messages
@@ -15,22 +14,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from mamoru.core.access import Permission
 from mamoru.core.jpcalendar import to_jst
-from mamoru.incidents import selectors, services
+from mamoru.core.pages import act, error_summary, page, paginate, run
+from mamoru.incidents import due, selectors, services
 from mamoru.incidents.content import Phase
 from mamoru.incidents.models import IncidentReport, ReportStatus, Submission
 from mamoru.incidents.records import reporter_context, submission_view
 from mamoru.incidents.routing.codes import NATIONAL_BODIES
 from mamoru.incidents.ui import present
-from mamoru.incidents.ui.common import (
-    EXPORT_LABELS,
-    act,
-    download,
-    error_summary,
-    found,
-    refused,
-    run,
-)
+from mamoru.incidents.ui.common import EXPORT_LABELS, download, refused
 from mamoru.incidents.ui.forms import (
     MessageForm,
     ReopenForm,
@@ -41,28 +34,25 @@ from mamoru.incidents.ui.forms import (
     service_choices,
 )
 from mamoru.orgs.principal import Principal
-from mamoru.orgs.roles import Permission
-from mamoru.web.ui.decorators import principal_required
-
-PAGE_SIZE = 50
-SOON = timedelta(days=2)
 
 
 def _own(principal: Principal, public_id: str) -> IncidentReport:
-    return found(lambda: selectors.report_get(principal=principal, public_id=public_id))
+    return selectors.report_get(principal=principal, public_id=public_id)
 
 
 def _detail(report: IncidentReport) -> HttpResponse:
     return redirect("incidents:report", public_id=report.public_id)
 
 
-@principal_required
+@page
 def report_list(request: HttpRequest, principal: Principal) -> HttpResponse:
-    reports = list(selectors.reports_own(principal=principal)[:PAGE_SIZE])
-    soon = timezone.now() + SOON
+    shown = paginate(request, selectors.reports_own(principal=principal))
+    reports = list(shown.object_list)
+    soon = timezone.now() + due.DUE_SOON
     deliveries = selectors.reports_deliveries(principal=principal, reports=reports)
     rows = [(report, present.delivery_rows(deliveries[report.pk], soon=soon)) for report in reports]
     context = {
+        "page": shown,
         "rows": rows,
         "can_create": principal.can(Permission.DATA_EDIT)
         and principal.organisation.is_local_government,
@@ -134,13 +124,13 @@ def _form_page(
     return render(request, "incidents/report_form.html", context, status=status)
 
 
-@principal_required
+@page
 @require_http_methods(["GET", "POST"])
 def report_create(request: HttpRequest, principal: Principal) -> HttpResponse:
     return _form_page(request, principal, None)
 
 
-@principal_required
+@page
 @require_http_methods(["GET", "POST"])
 def report_edit(request: HttpRequest, principal: Principal, public_id: str) -> HttpResponse:
     return _form_page(request, principal, _own(principal, public_id))
@@ -178,13 +168,13 @@ def _preview(report: IncidentReport, submissions: list[Submission]) -> present.P
     return present.routing_preview(report, first_submitted=first)
 
 
-@principal_required
+@page
 def report_detail(request: HttpRequest, principal: Principal, public_id: str) -> HttpResponse:
     report = _own(principal, public_id)
     submissions = list(selectors.submissions_of(principal=principal, report=report))
     deliveries = present.delivery_rows(
         selectors.report_deliveries(principal=principal, report=report),
-        soon=timezone.now() + SOON,
+        soon=timezone.now() + due.DUE_SOON,
     )
     names = {d.delivery.recipient.code: d.delivery.recipient.name for d in deliveries}
     open_report = report.status in (ReportStatus.DRAFT, ReportStatus.AWAITING_APPROVAL)
@@ -211,7 +201,7 @@ def report_detail(request: HttpRequest, principal: Principal, public_id: str) ->
     return render(request, "incidents/report_detail.html", context)
 
 
-@principal_required
+@page
 @require_POST
 def report_request_approval(
     request: HttpRequest, principal: Principal, public_id: str
@@ -221,7 +211,7 @@ def report_request_approval(
     return _detail(report)
 
 
-@principal_required
+@page
 @require_http_methods(["GET", "POST"])
 def report_approve(request: HttpRequest, principal: Principal, public_id: str) -> HttpResponse:
     report = _own(principal, public_id)
@@ -255,7 +245,7 @@ def report_approve(request: HttpRequest, principal: Principal, public_id: str) -
     return render(request, "incidents/report_approve.html", context, status=400 if errors else 200)
 
 
-@principal_required
+@page
 @require_POST
 def report_reopen(request: HttpRequest, principal: Principal, public_id: str) -> HttpResponse:
     report = _own(principal, public_id)
@@ -269,15 +259,13 @@ def report_reopen(request: HttpRequest, principal: Principal, public_id: str) ->
     return _detail(report)
 
 
-@principal_required
+@page
 @require_POST
 def report_message(
     request: HttpRequest, principal: Principal, public_id: str, code: str
 ) -> HttpResponse:
     report = _own(principal, public_id)
-    recipient = found(
-        lambda: selectors.thread_recipient(principal=principal, report=report, recipient_code=code)
-    )
+    recipient = selectors.thread_recipient(principal=principal, report=report, recipient_code=code)
     form = MessageForm(request.POST)
     body = form.cleaned_data["body"] if form.is_valid() else ""
     act(
@@ -290,12 +278,10 @@ def report_message(
     return redirect(reverse("incidents:report", args=[report.public_id]) + f"#thread-{code}")
 
 
-@principal_required
+@page
 def report_export(
     request: HttpRequest, principal: Principal, public_id: str, version: int, fmt: str
 ) -> HttpResponse:
     report = _own(principal, public_id)
-    submission = found(
-        lambda: selectors.submissions_of(principal=principal, report=report).get(version=version)
-    )
+    submission = selectors.submissions_of(principal=principal, report=report).get(version=version)
     return download(request, fmt, [submission_view(submission)], f"incident-{public_id}-v{version}")

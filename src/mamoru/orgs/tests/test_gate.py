@@ -7,10 +7,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from mamoru.core.testing import CHIYODA, HACHIOJI, OSAKA_CITY, TOKYO, Cast
 from mamoru.orgs.models import Organisation
 from mamoru.orgs.policy import Access, DataKind
-from mamoru.orgs.principal import Principal
+from mamoru.orgs.principal import Principal, System
 from mamoru.orgs.selectors import (
     organisation_get,
     organisations_readable,
@@ -18,6 +17,7 @@ from mamoru.orgs.selectors import (
     principal_for,
 )
 from mamoru.orgs.services import grant_create, grant_revoke
+from mamoru.testing import CHIYODA, HACHIOJI, OSAKA_CITY, TOKYO, Cast
 
 pytestmark = pytest.mark.django_db
 
@@ -91,6 +91,7 @@ def test_a_grant_lets_a_person_act_inside_another_organisation_until_it_expires(
     chiyoda = cast.org(CHIYODA)
     assert principal_for(user=cast.tokyo, organisation_code=CHIYODA) is None
     grant = grant_create(
+        principal=System("test set-up"),
         grantee=cast.tokyo,
         organisation=chiyoda,
         role="editor",
@@ -100,12 +101,13 @@ def test_a_grant_lets_a_person_act_inside_another_organisation_until_it_expires(
     inside = acting(cast.tokyo, CHIYODA)
     assert inside.via_grant
     assert inside.supervisor is None
-    grant_revoke(grant=grant)
+    grant_revoke(principal=System("test set-up"), grant=grant)
     assert principal_for(user=cast.tokyo, organisation_code=CHIYODA) is None
 
 
 def test_an_expired_grant_gives_nothing(cast: Cast) -> None:
     grant_create(
+        principal=System("test set-up"),
         grantee=cast.osaka,
         organisation=cast.org(CHIYODA),
         role="viewer",

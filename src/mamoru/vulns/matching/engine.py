@@ -8,13 +8,13 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from mamoru.asm.engine.model import Service
 from mamoru.vulns import applicability, products, versions
 from mamoru.vulns.distros import epoch_of, upstream_of
 from mamoru.vulns.matching.identify import Identity, identify
 from mamoru.vulns.matching.knowledge import AffectedRow, FixInfo, Knowledge
 from mamoru.vulns.matching.priority import Priority, action_ja, is_remote_access, prioritise
 from mamoru.vulns.matching.priority import title_ja as make_title
+from mamoru.vulns.observed import ServiceLike
 from mamoru.vulns.versions import InvalidVersionError
 
 _FAMILY_LABELS = {"debian": "Debian", "ubuntu": "Ubuntu", "rhel": "Red Hat Enterprise Linux"}
@@ -84,7 +84,7 @@ class Matcher:
         self.knowledge = knowledge or Knowledge()
         self._cache: dict[tuple[object, ...], list[VulnerabilityMatch]] = {}
 
-    def match(self, service: Service) -> list[VulnerabilityMatch]:
+    def match(self, service: ServiceLike) -> list[VulnerabilityMatch]:
         identity = identify(service)
         if identity is None:
             return []
@@ -220,12 +220,16 @@ def _compare_fix(identity: Identity, fix: FixInfo, hit: _Hit, label: str) -> boo
     return True
 
 
-def match_service(service: Service, *, matcher: Matcher | None = None) -> list[VulnerabilityMatch]:
+def match_service(
+    service: ServiceLike, *, matcher: Matcher | None = None
+) -> list[VulnerabilityMatch]:
     """The vulnerabilities that apply to one service, most urgent first."""
     return (matcher or Matcher()).match(service)
 
 
-def match_services(services: Iterable[Service]) -> list[tuple[Service, list[VulnerabilityMatch]]]:
+def match_services(
+    services: Iterable[ServiceLike],
+) -> list[tuple[ServiceLike, list[VulnerabilityMatch]]]:
     """Match many services with one shared cache."""
     matcher = Matcher()
     return [(service, matcher.match(service)) for service in services]

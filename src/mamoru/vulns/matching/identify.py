@@ -8,11 +8,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from mamoru.asm.engine.model import Service
 from mamoru.vulns import cpe as cpelib
 from mamoru.vulns import products, versions
 from mamoru.vulns.applicability import Target, cpe_version
 from mamoru.vulns.distros import InstalledPackage, installed_package
+from mamoru.vulns.observed import ObservedProduct, ServiceLike
 
 _SSH = re.compile(
     r"(?:SSH-[\d.]+-)?OpenSSH_(?P<version>[\w.]+)(?:\s+(?P<os>Debian|Ubuntu|Raspbian)-(?P<pkg>\S+))?",
@@ -49,7 +49,7 @@ class Identity:
         )
 
 
-def parse_banner(banner: str) -> Service:
+def parse_banner(banner: str) -> ServiceLike:
     """A minimal banner reader for ``mamoru vulns match --banner`` (the scanning engine has
     the real fingerprint rules): OpenSSH with its distribution suffix, and Product/Version."""
     text = banner.strip()
@@ -58,21 +58,21 @@ def parse_banner(banner: str) -> Service:
         extra = {}
         if ssh.group("os"):
             extra = {"os": ssh.group("os").capitalize(), "distro_package": ssh.group("pkg")}
-        return Service(
+        return ObservedProduct(
             ip="0.0.0.0", port=22, service="ssh", product="OpenSSH",  # noqa: S104 - a placeholder, never bound
             vendor="OpenBSD", version=ssh.group("version"), extra=extra,
         )  # fmt: skip
     slash = _PRODUCT_SLASH.match(text)
     if slash:
         extra = {"os": slash.group("os").split()[0]} if slash.group("os") else {}
-        return Service(
+        return ObservedProduct(
             ip="0.0.0.0", port=0, service="", product=slash.group("product").strip(),  # noqa: S104
             version=slash.group("version"), extra=extra,
         )  # fmt: skip
-    return Service(ip="0.0.0.0", port=0, service="", product=text or None)  # noqa: S104
+    return ObservedProduct(ip="0.0.0.0", port=0, service="", product=text or None)  # noqa: S104
 
 
-def _from_cpe(service: Service) -> cpelib.Cpe | None:
+def _from_cpe(service: ServiceLike) -> cpelib.Cpe | None:
     if not service.cpe:
         return None
     try:
@@ -109,7 +109,7 @@ def _platforms(installed: InstalledPackage | None) -> tuple[cpelib.Cpe, ...]:
     return (cpelib.Cpe("o", vendor, product, installed.release or cpelib.ANY),)
 
 
-def identify(service: Service) -> Identity | None:
+def identify(service: ServiceLike) -> Identity | None:
     """What matching needs to know about a service, or None without product or version."""
     parsed = _from_cpe(service)
     if parsed is not None:

@@ -7,10 +7,10 @@ from collections.abc import Iterable
 from django.db import transaction
 from django.utils import timezone
 
-from mamoru.asm.engine.model import Service
 from mamoru.vulns import products
 from mamoru.vulns.matching.identify import identify
 from mamoru.vulns.models import ObservedService
+from mamoru.vulns.observed import ServiceLike
 
 _UPDATED_FIELDS = [
     "hostname",
@@ -29,7 +29,7 @@ _UPDATED_FIELDS = [
 ]
 
 
-def _row(organisation_id: int, service: Service) -> ObservedService | None:
+def _row(organisation_id: int, service: ServiceLike) -> ObservedService | None:
     identity = identify(service)
     if identity is None:
         return None
@@ -58,7 +58,7 @@ def _row(organisation_id: int, service: Service) -> ObservedService | None:
 
 
 @transaction.atomic
-def observed_services_record(*, organisation_id: int, services: Iterable[Service]) -> int:
+def observed_services_record(*, organisation_id: int, services: Iterable[ServiceLike]) -> int:
     """Upsert the identified services of one organisation; returns how many were kept.
 
     Services without a product are skipped: they cannot be matched to a vulnerability.

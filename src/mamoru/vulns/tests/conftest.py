@@ -1,20 +1,10 @@
 import json
-import os
 from pathlib import Path
 
 import pytest
 
 from mamoru.vulns.services import feed_import
-
-FIXTURES = Path(__file__).parent / "fixtures"
-REPO = Path(__file__).resolve().parents[4]
-
-
-def kev_snapshot() -> Path:
-    """The real CISA KEV snapshot in shared data (``MAMORU_SHARED_DATA`` overrides)."""
-    shared = Path(os.environ.get("MAMORU_SHARED_DATA", REPO.parent / "shared" / "data"))
-    return shared / "kev" / "known_exploited_vulnerabilities.json"
-
+from mamoru.vulns.testing import FIXTURES, kev_snapshot
 
 MATCHED_CVES = {
     "CVE-2024-6387", "CVE-2024-21762", "CVE-2024-21887", "CVE-2024-3400", "CVE-2023-46805",

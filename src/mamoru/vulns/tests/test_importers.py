@@ -25,7 +25,7 @@ from mamoru.vulns.models import (
     Vulnerability,
 )
 from mamoru.vulns.services import feed_import
-from mamoru.vulns.tests.conftest import FIXTURES, kev_snapshot
+from mamoru.vulns.testing import FIXTURES, kev_snapshot
 
 
 def _parse(source: str, path: Path) -> list[object]:

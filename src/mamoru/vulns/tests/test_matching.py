@@ -4,9 +4,9 @@ import pytest
 from django.core.management import call_command
 
 from mamoru.asm.engine.model import Service, Severity
+from mamoru.asm.vulnerabilities import vulnerability_findings
 from mamoru.vulns.matching import Matcher, match_service, parse_banner
 from mamoru.vulns.matching.priority import prioritise
-from mamoru.vulns.scanning import vulnerability_findings
 from mamoru.vulns.selectors import exposures_for_vulnerability
 from mamoru.vulns.services import observed_services_record
 
@@ -20,7 +20,7 @@ def _ids(service: Service) -> set[str]:
 def _ssh(banner: str) -> Service:
     service = parse_banner(banner)
     return Service(ip="192.0.2.10", port=22, service="ssh", product=service.product,
-                   vendor=service.vendor, version=service.version, extra=service.extra)  # fmt: skip
+                   vendor=service.vendor, version=service.version, extra=dict(service.extra))  # fmt: skip
 
 
 @pytest.mark.parametrize(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django import template
-from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
 from mamoru.orgs.models import OrganisationKind
@@ -20,15 +19,6 @@ POPULATION_BAND_LABELS = {
     "100k-300k": _("10万人以上30万人未満"),
     "300k-plus": _("30万人以上"),
 }
-
-
-@register.simple_tag
-def optional_url(name: str, *args: object) -> str:
-    """The URL of ``name``, or "" while the app that provides it is not routed yet."""
-    try:
-        return reverse(name, args=args or None)
-    except NoReverseMatch:
-        return ""
 
 
 @register.filter

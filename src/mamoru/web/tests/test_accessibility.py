@@ -10,109 +10,23 @@ Set ``MAMORU_SCREENSHOT_DIR`` to keep a full-page screenshot of every page check
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
-from django.conf import settings
-from django.test import Client
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from mamoru.core.testing import CHIYODA, Cast, login_verified, make_cast
+from mamoru.testing import CHIYODA, Cast, SignIn
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, BrowserContext, Page
+    pass
 
 pytestmark = pytest.mark.browser
 
 AXE = Path(__file__).resolve().parents[1] / "static" / "vendor" / "axe.min.js"
 WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 BLOCKING = {"serious", "critical"}
-
-
-@pytest.fixture
-def people(organisations: None) -> Cast:
-    return make_cast()
-
-
-@pytest.fixture
-def axe_source() -> str:
-    if not AXE.exists():
-        pytest.fail(f"{AXE} is missing: run scripts/build-assets.sh")
-    return AXE.read_text(encoding="utf-8")
-
-
-class Visitor:
-    """A browser context signed in as one person (or anonymous), checking pages."""
-
-    def __init__(self, context: BrowserContext, base_url: str, axe_source: str) -> None:
-        self.context = context
-        self.base_url = base_url
-        self.axe_source = axe_source
-        self.page: Page = context.new_page()
-        self.csp_errors: list[str] = []
-        self.page.on("console", self._console)
-
-    def _console(self, message: Any) -> None:
-        if "Content Security Policy" in message.text:
-            self.csp_errors.append(message.text)
-
-    def open(self, path: str) -> Page:
-        response = self.page.goto(self.base_url + path, wait_until="load")
-        assert response is not None
-        return self.page
-
-    def violations(self) -> list[str]:
-        self.page.evaluate(self.axe_source)
-        result = self.page.evaluate(
-            "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_AA
-        )
-        return [
-            f"{v['id']} ({v['impact']}): {v['help']} — "
-            + "; ".join(node["target"][0] for node in v["nodes"][:5])
-            for v in result["violations"]
-            if v["impact"] in BLOCKING
-        ]
-
-    def check(self, path: str, name: str) -> Page:
-        page = self.open(path)
-        found = self.violations()
-        directory = os.environ.get("MAMORU_SCREENSHOT_DIR")
-        if directory:
-            Path(directory).mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=str(Path(directory) / f"{name}.png"), full_page=True)
-        assert found == [], f"axe on {path}: " + "\n".join(found)
-        assert self.csp_errors == [], f"CSP refused something on {path}: {self.csp_errors}"
-        return page
-
-
-@pytest.fixture
-def visit(browser: Browser, live_server: Any, axe_source: str) -> Iterator[Any]:
-    contexts: list[BrowserContext] = []
-
-    def visitor(
-        user: Any = None, *, mfa: bool = True, language: str = "ja", width: int = 1280
-    ) -> Visitor:
-        context = browser.new_context(locale=language, viewport={"width": width, "height": 900})
-        contexts.append(context)
-        if user is not None:
-            client = Client()
-            if mfa:
-                login_verified(client, user)
-            else:
-                client.force_login(user)
-            cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
-            context.add_cookies(
-                [{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}]
-            )
-        return Visitor(context, live_server.url, axe_source)
-
-    yield visitor
-    for context in contexts:
-        context.close()
 
 
 def test_the_home_page_of_every_role_passes_axe(people: Cast, visit: Any) -> None:
@@ -128,9 +42,9 @@ def test_the_home_page_of_every_role_passes_axe(people: Cast, visit: Any) -> Non
 
 def test_the_directory_and_an_organisation_page_pass_axe(people: Cast, visit: Any) -> None:
     tokyo = visit(people.tokyo)
-    directory = tokyo.check(reverse("web:directory") + "?kind=city", "directory")
+    directory = tokyo.check(reverse("orgs:directory") + "?kind=city", "directory")
     assert "立川市" in directory.locator("#directory-results").inner_text()
-    detail = tokyo.check(reverse("web:organisation", args=[CHIYODA]), "organisation")
+    detail = tokyo.check(reverse("orgs:organisation", args=[CHIYODA]), "organisation")
     assert detail.locator("#members-heading").count() == 1
 
 
@@ -158,7 +72,7 @@ def test_the_home_pages_fit_a_phone_screen_and_print_without_controls(
     assert page.locator("h1").is_visible()
 
 
-def test_the_account_pages_pass_axe(people: Cast, visit: Any) -> None:
+def test_the_account_pages_pass_axe(people: Cast, visit: Any, signed_in: SignIn) -> None:
     anonymous = visit()
     login = anonymous.check(reverse("accounts:login"), "login")
     assert login.locator("input[type=password]").count() == 1
@@ -167,14 +81,14 @@ def test_the_account_pages_pass_axe(people: Cast, visit: Any) -> None:
     setup = visit(people.tokyo, mfa=False).check("/", "mfa-setup")
     assert reverse("accounts:mfa_setup") in setup.url
     # With a factor but not yet verified in this session, they are asked for a code.
-    login_verified(Client(), people.osaka)
+    signed_in(people.osaka)
     verify = visit(people.osaka, mfa=False).check("/", "mfa-verify")
     assert reverse("accounts:mfa_verify") in verify.url
 
 
 def test_the_directory_search_updates_the_results_in_place(people: Cast, visit: Any) -> None:
     tokyo = visit(people.tokyo)
-    page = tokyo.open(reverse("web:directory"))
+    page = tokyo.open(reverse("orgs:directory"))
     page.evaluate("window.__same_document = true")
     page.fill("#id_q", "はちおうじ")
     expect(page.locator("#directory-results tbody tr")).to_have_count(1)

@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from django.test import Client
 
-from mamoru.accounts.services import api_token_create
-from mamoru.accounts.testing import totp_device_for
 from mamoru.audit.models import AuditEvent
-from mamoru.core.testing import CHIYODA, HACHIOJI, OSAKA_CITY, Cast
+from mamoru.core import navigation
+from mamoru.core.navigation import Attention, Level
 from mamoru.orgs.models import Organisation
-from mamoru.web import attention
-from mamoru.web.attention import Attention, AttentionContext, Level
-from mamoru.web.tests.helpers import signed_in
+from mamoru.orgs.principal import System
+from mamoru.orgs.services import api_token_create
+from mamoru.testing import CHIYODA, HACHIOJI, OSAKA_CITY, Cast, SignIn, totp_device_for
 
 pytestmark = pytest.mark.django_db
 
@@ -29,14 +29,16 @@ def test_anonymous_people_are_sent_to_the_login_page() -> None:
     assert response["Location"].startswith("/accounts/login/?next=/")
 
 
-def test_a_person_of_no_organisation_is_told_so_with_status_403(cast: Cast) -> None:
+def test_a_person_of_no_organisation_is_told_so_with_status_403(
+    cast: Cast, signed_in: SignIn
+) -> None:
     response = signed_in(cast.outsider, mfa=False).get("/")
     assert response.status_code == 403
     assert "所属する団体がありません" in text(response)
     assert "outsider" in text(response)
 
 
-def test_a_municipality_sees_its_profile_and_its_members(cast: Cast) -> None:
+def test_a_municipality_sees_its_profile_and_its_members(cast: Cast, signed_in: SignIn) -> None:
     response = signed_in(cast.chiyoda).get("/")
     assert response.status_code == 200
     page = text(response)
@@ -49,6 +51,7 @@ def test_a_municipality_sees_its_profile_and_its_members(cast: Cast) -> None:
 
 def test_members_without_mfa_need_attention_and_an_admin_without_it_is_urgent(
     cast: Cast,
+    signed_in: SignIn,
 ) -> None:
     response = signed_in(cast.chiyoda_viewer, mfa=False).get("/")
     item = next(i for i in response.context["attention"] if i.key == "members-without-mfa")
@@ -56,7 +59,7 @@ def test_members_without_mfa_need_attention_and_an_admin_without_it_is_urgent(
     assert list(item.entries) == ["chiyoda", "chiyoda_viewer"]
 
 
-def test_members_with_mfa_are_not_listed_as_needing_it(cast: Cast) -> None:
+def test_members_with_mfa_are_not_listed_as_needing_it(cast: Cast, signed_in: SignIn) -> None:
     totp_device_for(cast.chiyoda)
     totp_device_for(cast.chiyoda_viewer)
     response = signed_in(cast.chiyoda).get("/")
@@ -64,13 +67,21 @@ def test_members_with_mfa_are_not_listed_as_needing_it(cast: Cast) -> None:
     assert "二要素認証を設定していない職員がいます" not in text(response)
 
 
-def test_api_tokens_expiring_within_14_days_need_attention(cast: Cast) -> None:
+def test_api_tokens_expiring_within_14_days_need_attention(cast: Cast, signed_in: SignIn) -> None:
     chiyoda = cast.org(CHIYODA)
     api_token_create(
-        user=cast.chiyoda, organisation=chiyoda, name="資産台帳連携", expires_in_days=3
+        principal=System("test set-up"),
+        user=cast.chiyoda,
+        organisation=chiyoda,
+        name="資産台帳連携",
+        expires_in_days=3,
     )
     api_token_create(
-        user=cast.chiyoda, organisation=chiyoda, name="長期トークン", expires_in_days=60
+        principal=System("test set-up"),
+        user=cast.chiyoda,
+        organisation=chiyoda,
+        name="長期トークン",
+        expires_in_days=60,
     )
     response = signed_in(cast.chiyoda).get("/")
     item = next(i for i in response.context["attention"] if i.key == "api-tokens-expiring")
@@ -79,41 +90,49 @@ def test_api_tokens_expiring_within_14_days_need_attention(cast: Cast) -> None:
     assert "長期トークン" not in text(response)
 
 
-def test_a_municipality_without_an_administrator_is_warned(cast: Cast) -> None:
+def test_a_municipality_without_an_administrator_is_warned(cast: Cast, signed_in: SignIn) -> None:
     response = signed_in(cast.hachioji).get("/")
     item = next(i for i in response.context["attention"] if i.key == "administrators")
     assert item.level == Level.DANGER
     assert "管理者がいません" in text(response)
 
 
-def test_reading_the_members_on_the_home_page_is_audited(cast: Cast) -> None:
+def test_reading_the_members_on_the_home_page_is_audited(cast: Cast, signed_in: SignIn) -> None:
     signed_in(cast.chiyoda).get("/")
-    event = AuditEvent.objects.filter(action="members.read").latest("id")
+    events = AuditEvent.objects.filter(action="orgs.members.read")
+    assert events.count() == 1  # once per page, however many panels show the members
+    event = events.get()
     assert event.actor_username == "chiyoda"
-    assert event.target == f"organisation:{CHIYODA}"
-    assert event.details["count"] == 2
+    assert event.target == CHIYODA
+    assert event.organisation_code == CHIYODA
 
 
 @pytest.fixture
 def extra_check() -> Iterator[None]:
-    def deadline_check(context: AttentionContext) -> Attention | None:
+    def deadline_check(request: Any, principal: Any) -> Attention | None:
         return Attention(
-            key="report-due", level=Level.INFO, title="確報の期限", detail=context.organisation.name
+            key="report-due",
+            level=Level.INFO,
+            title="確報の期限",
+            detail=principal.organisation.name,
+            url="/incidents/reports/",
         )
 
-    attention.attention_check(deadline_check)
+    navigation.attention_check(deadline_check)
     yield
-    attention._CHECKS.remove(deadline_check)
+    navigation._ATTENTION.pop(f"{deadline_check.__module__}.{deadline_check.__qualname__}")
 
 
 def test_a_check_registered_by_another_app_appears_on_the_home_page(
-    cast: Cast, extra_check: None
+    cast: Cast, extra_check: None, signed_in: SignIn
 ) -> None:
     response = signed_in(cast.chiyoda).get("/")
     assert "確報の期限" in text(response)
 
 
-def test_a_prefecture_sees_its_municipalities_with_member_statistics(cast: Cast) -> None:
+def test_a_prefecture_sees_its_municipalities_with_member_statistics(
+    cast: Cast, signed_in: SignIn
+) -> None:
     totp_device_for(cast.chiyoda)
     response = signed_in(cast.tokyo).get("/")
     rows = {r.organisation.code: r for r in response.context["rows"]}
@@ -123,22 +142,31 @@ def test_a_prefecture_sees_its_municipalities_with_member_statistics(cast: Cast)
     assert (rows[HACHIOJI].members, rows[HACHIOJI].admin_with_mfa) == (1, False)
 
 
-def test_an_admin_without_mfa_does_not_count_as_a_secure_admin(cast: Cast) -> None:
+def test_an_admin_without_mfa_does_not_count_as_a_secure_admin(
+    cast: Cast, signed_in: SignIn
+) -> None:
     response = signed_in(cast.tokyo).get("/")
     rows = {r.organisation.code: r for r in response.context["rows"]}
     assert rows[CHIYODA].admin_with_mfa is False
 
 
-def test_the_prefecture_search_returns_the_table_alone_to_htmx(cast: Cast) -> None:
+def test_the_prefecture_search_returns_the_table_alone_to_htmx(
+    cast: Cast, signed_in: SignIn
+) -> None:
     client = signed_in(cast.tokyo)
-    response = client.get("/", {"q": "はちおうじ"}, headers={"HX-Request": "true"})
+    home = text(client.get("/"))
+    assert 'hx-get="/organisations/municipalities/"' in home  # the home panel searches there
+    url = "/organisations/municipalities/"
+    response = client.get(url, {"q": "はちおうじ"}, headers={"HX-Request": "true"})
     assert [r.organisation.code for r in response.context["rows"]] == [HACHIOJI]
     assert "<html" not in text(response)
     assert "HX-Request" in response["Vary"]
-    assert "<html" in text(client.get("/", {"q": "はちおうじ"}))
+    assert "<html" in text(client.get(url, {"q": "はちおうじ"}))
 
 
-def test_the_nation_counts_every_local_government_by_prefecture_and_kind(cast: Cast) -> None:
+def test_the_nation_counts_every_local_government_by_prefecture_and_kind(
+    cast: Cast, signed_in: SignIn
+) -> None:
     response = signed_in(cast.nation).get("/")
     rows = response.context["rows"]
     assert len(rows) == 47
@@ -149,15 +177,17 @@ def test_the_nation_counts_every_local_government_by_prefecture_and_kind(cast: C
     assert '/organisations/?prefecture=13&amp;kind=special_ward"' in text(response)
 
 
-def test_a_recipient_body_sees_its_profile_and_where_reports_will_appear(cast: Cast) -> None:
+def test_a_recipient_body_sees_its_profile_and_where_reports_will_appear(
+    cast: Cast, signed_in: SignIn
+) -> None:
     response = signed_in(cast.ppc).get("/")
     page = text(response)
     assert "<h1>個人情報保護委員会</h1>" in page
-    assert "受け付けた報告はここに表示されます" in page
-    assert "members" not in response.context
+    assert "受け付けた報告" in page
+    assert 'href="/incidents/inbox/"' in page
 
 
-def test_a_national_body_without_children_is_not_the_nation(cast: Cast) -> None:
+def test_a_national_body_without_children_is_not_the_nation(cast: Cast, signed_in: SignIn) -> None:
     assert not Organisation.objects.get(code="PPC").children.exists()
     response = signed_in(cast.ppc).get("/")
     assert "rows" not in response.context

@@ -9,20 +9,21 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.contrib.staticfiles import finders
-from django.template import Context, Template
 from django.test import Client
 
-from mamoru.core.testing import CHIYODA, TOKYO, Cast
+from mamoru.orgs.principal import System
 from mamoru.orgs.roles import Role
 from mamoru.orgs.services import membership_add
+from mamoru.testing import CHIYODA, TOKYO, Cast, SignIn
 from mamoru.web.templatetags.mamoru_web import number, population_band_label
-from mamoru.web.tests.helpers import signed_in
 
 CREDIT = "出典：総務省 全国地方公共団体コード、独立行政法人統計センター SSDSE-A-2025（令和2年国勢調査）を加工して作成"
 
 
 @pytest.mark.django_db
-def test_the_layout_is_japanese_first_with_a_skip_link_and_the_data_credit(cast: Cast) -> None:
+def test_the_layout_is_japanese_first_with_a_skip_link_and_the_data_credit(
+    cast: Cast, signed_in: SignIn
+) -> None:
     page = signed_in(cast.chiyoda).get("/").content.decode()
     assert '<html lang="ja">' in page
     assert '<a class="skip-link" href="#main">本文へ移動</a>' in page
@@ -31,7 +32,9 @@ def test_the_layout_is_japanese_first_with_a_skip_link_and_the_data_credit(cast:
 
 
 @pytest.mark.django_db
-def test_the_header_names_the_acting_organisation_and_the_person(cast: Cast) -> None:
+def test_the_header_names_the_acting_organisation_and_the_person(
+    cast: Cast, signed_in: SignIn
+) -> None:
     page = signed_in(cast.chiyoda).get("/").content.decode()
     assert '<span class="acting-org__name">千代田区</span>' in page
     assert "chiyoda" in page
@@ -40,14 +43,21 @@ def test_the_header_names_the_acting_organisation_and_the_person(cast: Cast) -> 
 
 
 @pytest.mark.django_db
-def test_a_person_of_one_organisation_gets_no_switcher(cast: Cast) -> None:
+def test_a_person_of_one_organisation_gets_no_switcher(cast: Cast, signed_in: SignIn) -> None:
     page = signed_in(cast.chiyoda).get("/").content.decode()
     assert 'name="organisation"' not in page
 
 
 @pytest.mark.django_db
-def test_a_person_of_several_organisations_can_switch_between_them(cast: Cast) -> None:
-    membership_add(user=cast.tokyo, organisation=cast.org(CHIYODA), role=Role.VIEWER)
+def test_a_person_of_several_organisations_can_switch_between_them(
+    cast: Cast, signed_in: SignIn
+) -> None:
+    membership_add(
+        principal=System("test set-up"),
+        user=cast.tokyo,
+        organisation=cast.org(CHIYODA),
+        role=Role.VIEWER,
+    )
     page = signed_in(cast.tokyo).get("/").content.decode()
     form = re.search(r'<form[^>]*action="/accounts/switch/".*?</form>', page, re.S)
     assert form is not None
@@ -56,7 +66,7 @@ def test_a_person_of_several_organisations_can_switch_between_them(cast: Cast) -
 
 
 @pytest.mark.django_db
-def test_no_page_carries_inline_styles_or_scripts(cast: Cast) -> None:
+def test_no_page_carries_inline_styles_or_scripts(cast: Cast, signed_in: SignIn) -> None:
     for user in [cast.chiyoda, cast.tokyo, cast.nation, cast.ppc]:
         page = signed_in(user).get("/").content.decode()
         assert " style=" not in page
@@ -86,7 +96,9 @@ def test_the_stylesheets_use_only_defined_design_tokens() -> None:
 
 
 @pytest.mark.django_db
-def test_the_english_page_shows_english_headings_for_accept_language_en(cast: Cast) -> None:
+def test_the_english_page_shows_english_headings_for_accept_language_en(
+    cast: Cast, signed_in: SignIn
+) -> None:
     page = signed_in(cast.chiyoda, headers={"Accept-Language": "en"}).get("/").content.decode()
     assert '<html lang="en">' in page
     assert "What needs attention" in page
@@ -95,7 +107,9 @@ def test_the_english_page_shows_english_headings_for_accept_language_en(cast: Ca
 
 
 @pytest.mark.django_db
-def test_the_english_page_shows_english_headings_with_the_language_cookie(cast: Cast) -> None:
+def test_the_english_page_shows_english_headings_with_the_language_cookie(
+    cast: Cast, signed_in: SignIn
+) -> None:
     client = signed_in(cast.tokyo)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     page = client.get("/").content.decode()
@@ -116,12 +130,6 @@ def test_the_language_switcher_works_without_signing_in() -> None:
 def test_the_language_switcher_refuses_to_redirect_elsewhere() -> None:
     response = Client().post("/i18n/setlang/", {"language": "en", "next": "https://evil.example/"})
     assert response["Location"] == "/"
-
-
-def test_optional_url_is_empty_for_a_page_that_is_not_routed() -> None:
-    template = Template("{% load mamoru_web %}[{% optional_url 'nowhere:page' %}]")
-    assert template.render(Context()) == "[]"
-    assert Template("{% load mamoru_web %}{% optional_url 'web:home' %}").render(Context()) == "/"
 
 
 def test_numbers_and_population_bands_read_as_people_say_them() -> None:

@@ -22,9 +22,9 @@ from django.core.management import call_command
 from django.test import Client, override_settings
 from django.utils import translation
 
-from mamoru.core.testing import CHIYODA, Cast, login_verified
 from mamoru.incidents import services
 from mamoru.incidents.testing import add_member, content_dict, principal
+from mamoru.testing import CHIYODA, Cast, SignIn
 
 LOCALE_DIR = Path(settings.LOCALE_PATHS[0])
 CATALOGUE = LOCALE_DIR / "en" / "LC_MESSAGES" / "django.po"
@@ -159,14 +159,14 @@ def english(client: Client) -> Client:
 
 @pytest.mark.django_db
 @pytest.mark.usefixtures("compiled_catalogue")
-def test_the_incident_inbox_is_in_english(cast: Cast) -> None:
+def test_the_incident_inbox_is_in_english(cast: Cast, signed_in: SignIn) -> None:
     ciso = add_member("chiyoda_ciso", cast.org(CHIYODA))
     report = services.report_create(
         principal=principal(cast.chiyoda), content=content_dict(people=101)
     )
     services.report_approve_and_submit(report=report, principal=principal(ciso), final=False)
 
-    response = english(login_verified(Client(), cast.ppc)).get("/incidents/inbox/")
+    response = english(signed_in(cast.ppc)).get("/incidents/inbox/")
     assert response.status_code == 200
     html = response.text
     assert '<html lang="en">' in html
@@ -198,8 +198,8 @@ def test_the_incident_inbox_is_in_english(cast: Cast) -> None:
 
 @pytest.mark.django_db
 @pytest.mark.usefixtures("compiled_catalogue")
-def test_the_new_report_form_is_in_english(cast: Cast) -> None:
-    response = english(login_verified(Client(), cast.chiyoda)).get("/incidents/reports/new/")
+def test_the_new_report_form_is_in_english(cast: Cast, signed_in: SignIn) -> None:
+    response = english(signed_in(cast.chiyoda)).get("/incidents/reports/new/")
     assert response.status_code == 200
     html = response.text
     assert '<html lang="en">' in html

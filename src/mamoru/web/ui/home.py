@@ -1,84 +1,56 @@
-"""The home page, one per role: what this organisation needs to see first."""
+"""The home page: the hub every person starts from.
+
+It shows, for the organisation the person acts in: what needs attention (each item links
+to the thing itself), everything this person can do (one click to each capability), and
+the panels the apps contribute for this kind of organisation. It is composed from
+``core.navigation``'s registries; it names no app.
+"""
 
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
 
+from mamoru.core.navigation import attention_for, home_panels_for, navigation_for
+from mamoru.core.pages import page
 from mamoru.orgs.models import OrganisationKind
 from mamoru.orgs.policy import Supervisor
 from mamoru.orgs.principal import Principal
-from mamoru.web.attention import attention_for
-from mamoru.web.selectors import (
-    organisation_counts_by_prefecture,
-    supervised_municipalities,
-)
-from mamoru.web.ui.decorators import principal_required, wants_fragment
-from mamoru.web.ui.forms import MunicipalitySearchForm
-from mamoru.web.ui.members import members_read
 
 
-@principal_required
-def home(request: HttpRequest, principal: Principal) -> HttpResponse:
+def _eyebrow(principal: Principal) -> str:
     organisation = principal.organisation
-    if organisation.is_municipality:
-        return _municipality_home(request, principal)
-    if organisation.kind == OrganisationKind.PREFECTURE:
-        return _prefecture_home(request, principal)
     if principal.supervisor == Supervisor.NATION:
-        return _nation_home(request, principal)
-    return render(request, "web/home/recipient.html", {"organisation": organisation})
+        return _("全国")
+    if organisation.is_municipality and organisation.parent is not None:
+        return f"{organisation.parent.name} · {organisation.get_kind_display()}"
+    if organisation.kind == OrganisationKind.NATIONAL:
+        return _("報告の受付機関")
+    return str(organisation.get_kind_display())
 
 
-def _municipality_home(request: HttpRequest, principal: Principal) -> HttpResponse:
-    organisation = principal.organisation
-    members = members_read(request, principal=principal, organisation=organisation)
-    context = {
-        "organisation": organisation,
-        "members": members,
-        "attention": attention_for(principal=principal, organisation=organisation, members=members),
-    }
-    return render(request, "web/home/municipality.html", context)
+def _lead(principal: Principal) -> str:
+    if principal.supervisor == Supervisor.NATION:
+        return _("全国の地方公共団体の状況と、国に届いた報告を確認できます。")
+    if principal.supervisor == Supervisor.PREFECTURE:
+        return _("域内の市区町村の状況を確認し、届いた報告に対応できます。")
+    if principal.organisation.is_municipality:
+        return _(
+            "まず「対応が必要なこと」を確認してください。インシデント（情報漏えいやウイルス感染など）が起きたときは「インシデント報告」から報告します。"
+        )
+    return _("地方公共団体から貴機関あてに送られた報告は、この画面から確認できます。")
 
 
-def _prefecture_home(request: HttpRequest, principal: Principal) -> HttpResponse:
-    form = MunicipalitySearchForm(request.GET)
-    query = form.cleaned_data["q"] if form.is_valid() else ""
-    rows = supervised_municipalities(principal=principal, query=query)
-    context = {
-        "organisation": principal.organisation,
-        "form": form,
-        "query": query,
-        "rows": rows,
-        "population": sum(r.organisation.population or 0 for r in rows),
-        "without_secure_admin": sum(1 for r in rows if not r.admin_with_mfa),
-    }
-    # htmx asks for the table alone when the search changes; the full page otherwise.
-    template = (
-        "web/home/_municipality_table.html"
-        if wants_fragment(request)
-        else "web/home/prefecture.html"
-    )
-    response = render(request, template, context)
-    patch_vary_headers(response, ["HX-Request"])
-    return response
-
-
-def _nation_home(request: HttpRequest, principal: Principal) -> HttpResponse:
-    rows = organisation_counts_by_prefecture(principal=principal)
-    kinds = [
-        (value, label)
-        for value, label in OrganisationKind.choices
-        if value not in {OrganisationKind.NATIONAL, OrganisationKind.PREFECTURE}
-    ]
-    totals = {kind: sum(r.by_kind[kind] for r in rows) for kind, _ in kinds}
+@page
+def home(request: HttpRequest, principal: Principal) -> HttpResponse:
+    capabilities = [(entry, entry.url(principal)) for entry in navigation_for(principal)]
     context = {
         "organisation": principal.organisation,
-        "rows": rows,
-        "kinds": kinds,
-        "totals": [totals[kind] for kind, _ in kinds],
-        "municipalities": sum(totals.values()),
-        "prefectures": len(rows),
+        "eyebrow": _eyebrow(principal),
+        "lead": _lead(principal),
+        "attention": attention_for(request, principal),
+        "capabilities": capabilities,
+        "panels": home_panels_for(request, principal),
     }
-    return render(request, "web/home/nation.html", context)
+    return render(request, "web/home.html", context)

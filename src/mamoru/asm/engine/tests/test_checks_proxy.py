@@ -8,32 +8,13 @@ import pytest
 
 from mamoru.asm.engine.checks import check_service
 from mamoru.asm.engine.model import Finding, Service
-from mamoru.asm.engine.tests.inprocess import http_site, serve
+from mamoru.asm.engine.tests.inprocess import CANARY, forward_proxy, http_site, serve
 from mamoru.asm.engine.tests.lab.servers import Lab
-
-CANARY: dict[str, tuple[int, dict[str, str], bytes]] = {
-    "/": (200, {}, b"<title>canary page</title>")
-}
-
-
-async def _forward(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-    """A forward proxy that relays ``GET http://127.0.0.1:PORT/`` — and refuses others."""
-    head = await reader.readuntil(b"\r\n\r\n")
-    url = head.split(b" ", 2)[1].decode()
-    if not url.startswith("http://127.0.0.1:"):
-        writer.write(b"HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n")
-        return
-    port = int(url.split(":")[2].split("/")[0])
-    up_reader, up_writer = await asyncio.open_connection("127.0.0.1", port)
-    up_writer.write(b"GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
-    writer.write(await up_reader.read())
-    up_writer.close()
-    await up_writer.wait_closed()
 
 
 def test_a_proxy_relaying_to_the_canary_is_open() -> None:
     async def run() -> list[Finding]:
-        async with serve(http_site(CANARY)) as canary, serve(_forward) as proxy:
+        async with serve(http_site(CANARY)) as canary, serve(forward_proxy) as proxy:
             service = Service("127.0.0.1", proxy, "http", extra={"http_proxy": "true"})
             return await check_service(service, timeout=2, canary_ports=[canary])
 
@@ -44,7 +25,7 @@ def test_a_proxy_relaying_to_the_canary_is_open() -> None:
 
 def test_without_a_canary_port_nothing_is_asked() -> None:
     async def run() -> list[Finding]:
-        async with serve(_forward) as proxy:
+        async with serve(forward_proxy) as proxy:
             return await check_service(Service("127.0.0.1", proxy, "http"), timeout=2)
 
     assert "open-proxy" not in {f.kind for f in asyncio.run(run())}

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import io
 import json
 import socket
 import threading
@@ -15,15 +14,7 @@ from mamoru.asm.engine import cli
 from mamoru.asm.engine.model import Evidence, Finding, Service, Severity, TlsInfo
 from mamoru.asm.engine.output import load_schema
 from mamoru.asm.engine.scanner import Stages
-
-
-class Captured(io.StringIO):
-    def __init__(self, tty: bool = False) -> None:
-        super().__init__()
-        self.tty = tty
-
-    def isatty(self) -> bool:
-        return self.tty
+from mamoru.asm.engine.tests.inprocess import Captured
 
 
 @pytest.fixture

@@ -36,8 +36,7 @@ from mamoru.asm.engine.identify.recog_agreement import recog_dir
 from mamoru.asm.engine.identify.testing import Handler, HttpSite, Page, html, serve
 from mamoru.asm.engine.model import Service
 from mamoru.asm.engine.scanner import ScanOptions, Stages, run_scan
-from mamoru.asm.engine.tests.test_cli import Captured
-from mamoru.asm.engine.tests.test_scanner import listeners, loopback_plan
+from mamoru.asm.engine.tests.inprocess import Captured, listeners, loopback_plan
 
 REAL = recog_dir(Path(__file__).resolve().parents[5])
 FAVICON = b"\x00\x00\x01\x00mamoru test icon"

@@ -16,9 +16,15 @@ from mamoru.asm.engine.scanner import (
     run_scan,
 )
 from mamoru.asm.engine.targets import TargetGroup, TargetPlan, parse_target
-from mamoru.asm.engine.tests.inprocess import http_site, serve
-from mamoru.asm.engine.tests.test_checks_proxy import CANARY, _forward
-from mamoru.asm.engine.tests.test_scanner import closed_port, listeners, loopback_plan
+from mamoru.asm.engine.tests.inprocess import (
+    CANARY,
+    closed_port,
+    forward_proxy,
+    http_site,
+    listeners,
+    loopback_plan,
+    serve,
+)
 
 
 def plan_of(*networks: str) -> TargetPlan:
@@ -145,7 +151,7 @@ def test_an_open_proxy_is_reported_by_a_full_scan() -> None:
     assert stages.check_service is not None
 
     async def scenario() -> list[ScanEvent]:
-        async with serve(http_site(CANARY)) as canary, serve(_forward) as proxy:
+        async with serve(http_site(CANARY)) as canary, serve(forward_proxy) as proxy:
             options = ScanOptions(ports=(canary, proxy, closed_port()), service_timeout=2.0)
             return [e async for e in run_scan(loopback_plan(), options, stages=stages)]
 

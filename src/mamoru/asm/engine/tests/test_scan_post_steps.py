@@ -14,7 +14,7 @@ from mamoru.asm.engine import cli
 from mamoru.asm.engine.model import Finding, Service, Severity
 from mamoru.asm.engine.output import load_schema
 from mamoru.asm.engine.scanner import Stages
-from mamoru.asm.engine.tests.test_cli import Captured
+from mamoru.asm.engine.tests.inprocess import Captured
 
 
 @pytest.fixture

@@ -1,9 +1,7 @@
 from __future__ import annotations
 
 import asyncio
-import socket
-from collections.abc import AsyncIterator, Coroutine
-from contextlib import asynccontextmanager
+from collections.abc import Coroutine
 from typing import Any, TypeVar
 
 from mamoru.asm.engine.model import (
@@ -24,37 +22,13 @@ from mamoru.asm.engine.scanner import (
     run_scan,
 )
 from mamoru.asm.engine.targets import TargetGroup, TargetPlan, parse_target
+from mamoru.asm.engine.tests.inprocess import closed_port, listeners, loopback_plan
 
 T = TypeVar("T")
 
 
 def run(coroutine: Coroutine[Any, Any, T]) -> T:
     return asyncio.run(coroutine)
-
-
-@asynccontextmanager
-async def listeners(count: int) -> AsyncIterator[list[int]]:
-    servers = [
-        await asyncio.start_server(lambda r, w: w.close(), "127.0.0.1", 0) for _ in range(count)
-    ]
-    try:
-        yield [server.sockets[0].getsockname()[1] for server in servers]
-    finally:
-        for server in servers:
-            server.close()
-
-
-def closed_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def loopback_plan(hostname: str | None = None) -> TargetPlan:
-    spec = parse_target(hostname or "127.0.0.1")
-    if hostname:
-        return TargetPlan((TargetGroup(spec, addresses=("127.0.0.1",)),))
-    return TargetPlan((TargetGroup(spec, network=spec.network),))
 
 
 class FakeStages:

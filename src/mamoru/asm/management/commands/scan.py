@@ -2,7 +2,7 @@
 
 A thin shell over :mod:`mamoru.asm.engine.cli` (which has no Django import); this
 command adds only what Django knows: the ``SCAN_ALLOW_PRIVATE`` setting and, for
-``--vulns``, the local vulnerability database (``mamoru.vulns.scanning``).
+``--vulns``, the local vulnerability database (``mamoru.asm.vulnerabilities``).
 
 Nothing heavy is imported with the module: the engine when the command's options are
 declared, the vulnerability matcher only when ``--vulns`` is given.
@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
 def vulnerability_findings(services: Sequence[Service]) -> Iterable[Finding]:
     """The ``--vulns`` step: known vulnerabilities of the identified services."""
-    from mamoru.vulns.scanning import vulnerability_findings as findings
+    from mamoru.asm.vulnerabilities import vulnerability_findings as findings
 
     return findings(services)
 

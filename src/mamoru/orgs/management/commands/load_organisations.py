@@ -6,6 +6,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from mamoru.orgs.loader import BUNDLED_LIST, OrganisationListError, read_local_governments
+from mamoru.orgs.principal import System
 from mamoru.orgs.services import organisations_import
 
 
@@ -26,7 +27,7 @@ class Command(BaseCommand):
             raise CommandError(
                 f"{len(exc.errors)}件の誤りがあるため、何も変更しませんでした"
             ) from exc
-        summary = organisations_import(rows=rows)
+        summary = organisations_import(principal=System("mamoru load-organisations"), rows=rows)
         self.stdout.write(
             f"団体を読み込みました: 新規 {summary.created}、更新 {summary.updated}、変更なし {summary.unchanged}"
         )

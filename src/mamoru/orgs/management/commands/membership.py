@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from mamoru.orgs.models import Organisation
+from mamoru.orgs.principal import System
 from mamoru.orgs.roles import Role
 from mamoru.orgs.selectors import organisation_by_code
 from mamoru.orgs.services import membership_add
@@ -31,7 +32,12 @@ class Command(BaseCommand):
             organisation = organisation_by_code(code=options["org_code"])
         except Organisation.DoesNotExist as exc:
             raise CommandError(f"団体コード {options['org_code']!r} の団体はありません") from exc
-        membership_add(user=user, organisation=organisation, role=options["role"])
+        membership_add(
+            principal=System("mamoru membership add"),
+            user=user,
+            organisation=organisation,
+            role=options["role"],
+        )
         self.stdout.write(
             f"{user.get_username()} を {organisation.name} の {Role(options['role']).label} にしました"
         )

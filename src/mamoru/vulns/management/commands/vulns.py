@@ -8,10 +8,10 @@ from typing import Any, TextIO
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from mamoru.asm.engine.model import Service
 from mamoru.vulns.importers import IMPORTERS
 from mamoru.vulns.importers.feed import FeedError
 from mamoru.vulns.matching import Matcher, VulnerabilityMatch, parse_banner
+from mamoru.vulns.observed import ObservedProduct
 from mamoru.vulns.selectors import import_status, table_counts
 from mamoru.vulns.services import feed_import
 
@@ -102,7 +102,7 @@ class Command(BaseCommand):
         if options["banner"]:
             service = parse_banner(options["banner"])
         elif options["product"] or options["cpe"]:
-            service = Service(
+            service = ObservedProduct(
                 ip="0.0.0.0", port=0, service=options["service"], product=options["product"],  # noqa: S104
                 vendor=options["vendor"], version=options["version"], cpe=options["cpe"],
             )  # fmt: skip

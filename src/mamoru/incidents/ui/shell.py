@@ -1,0 +1,211 @@
+"""What incident reporting adds to the shell: menu entries for reporters and recipients,
+and the home page's items — reports awaiting approval, deadlines within two days or past,
+reports received but not yet acknowledged — each linking to the thing itself.
+
+Registered when this module is imported: ``IncidentsConfig.ready()`` imports it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from mamoru.core.access import Permission
+from mamoru.core.navigation import (
+    Attention,
+    Level,
+    NavEntry,
+    Panel,
+    attention_check,
+    home_panel,
+    nav_entry,
+)
+from mamoru.incidents import due, selectors
+from mamoru.incidents.models import ReportStatus
+from mamoru.orgs.principal import Principal
+
+MAX_ENTRIES = 10
+
+
+def _reports(principal: Principal | None) -> bool:
+    """Local governments report incidents (a recipient body only receives them)."""
+    return (
+        principal is not None
+        and principal.organisation.is_local_government
+        and principal.can(Permission.DATA_VIEW)
+    )
+
+
+def _receives(principal: Principal | None) -> bool:
+    return (
+        principal is not None
+        and principal.organisation.receives_reports
+        and principal.can(Permission.DATA_VIEW)
+    )
+
+
+nav_entry(
+    NavEntry(
+        key="incidents.reports",
+        label=gettext_lazy("インシデント報告"),
+        url_name="incidents:reports",
+        order=10,
+        description=gettext_lazy(
+            "情報漏えいやランサムウェアなどが起きたとき、一度の報告で必要な宛先すべてに届けます。"
+        ),
+        show=_reports,
+    )
+)
+nav_entry(
+    NavEntry(
+        key="incidents.inbox",
+        label=gettext_lazy("受け付けた報告"),
+        url_name="incidents:inbox",
+        order=12,
+        description=gettext_lazy(
+            "地方公共団体から貴団体あてに届いたインシデント報告を確認します。"
+        ),
+        show=_receives,
+    )
+)
+nav_entry(
+    NavEntry(
+        key="incidents.statistics",
+        label=gettext_lazy("報告の統計"),
+        url_name="incidents:statistics",
+        order=14,
+        description=gettext_lazy("受け付けた報告を種類・時期・都道府県ごとに数えます。"),
+        show=_receives,
+    )
+)
+nav_entry(
+    NavEntry(
+        key="incidents.notifications",
+        label=gettext_lazy("通知"),
+        url_name="incidents:notifications",
+        order=70,
+        description=gettext_lazy("報告の承認依頼、期限、連絡などのお知らせを確認します。"),
+    )
+)
+
+
+PANEL_ROWS = 5
+
+
+def _report_panel(request: HttpRequest, principal: Principal | None) -> dict[str, Any] | None:
+    """A local government's start of incident reporting: the button, and its latest reports."""
+    if not _reports(principal):
+        return None
+    assert principal is not None
+    return {
+        "can_report": principal.can(Permission.DATA_EDIT),
+        "reports": list(selectors.reports_own(principal=principal)[:PANEL_ROWS]),
+    }
+
+
+def _inbox_panel(request: HttpRequest, principal: Principal | None) -> dict[str, Any] | None:
+    """A recipient's newest reports (its inbox page has them all, paged)."""
+    if not _receives(principal):
+        return None
+    assert principal is not None
+    return {"deliveries": list(selectors.inbox(principal=principal)[:PANEL_ROWS])}
+
+
+home_panel(Panel("incidents.report", "incidents/panels/report.html", 10, _report_panel))
+home_panel(Panel("incidents.inbox", "incidents/panels/inbox.html", 12, _inbox_panel))
+
+
+def _link(report: Any) -> str:
+    return reverse("incidents:report", args=[report.public_id])
+
+
+@attention_check
+def incident_reports_awaiting_approval(
+    request: HttpRequest, principal: Principal | None
+) -> Attention | None:
+    if principal is None or not principal.can(Permission.REPORTS_APPROVE):
+        return None
+    waiting = list(
+        selectors.reports_own(principal=principal).filter(status=ReportStatus.AWAITING_APPROVAL)[
+            :MAX_ENTRIES
+        ]
+    )
+    if not waiting:
+        return None
+    return Attention(
+        key="incident-reports-awaiting-approval",
+        level=Level.DANGER,
+        title=_("承認を待っているインシデント報告があります（%(count)d件）")
+        % {"count": len(waiting)},
+        detail=_("内容を確認して承認すると、法令等で定められた宛先へ報告が届きます。"),
+        url=reverse("incidents:report_approve", args=[waiting[0].public_id])
+        if len(waiting) == 1
+        else reverse("incidents:reports") + "?status=awaiting_approval",
+        action=_("承認する報告を開く"),
+        entries=[r.title for r in waiting],
+    )
+
+
+@attention_check
+def incident_deadlines(request: HttpRequest, principal: Principal | None) -> Attention | None:
+    if principal is None:
+        return None
+    now = timezone.now()
+    overdue = [
+        d
+        for d in selectors.deliveries_overdue(principal=principal, now=now)[:MAX_ENTRIES]
+        if d.report.organisation_id == principal.organisation.pk
+    ]
+    soon = list(
+        selectors.deliveries_due_soon(principal=principal, until=now + due.DUE_SOON, now=now)[
+            :MAX_ENTRIES
+        ]
+    )
+    if not overdue and not soon:
+        return None
+    entries = [
+        _("%(recipient)s: 「%(title)s」の確報 — %(state)s")
+        % {
+            "recipient": d.recipient.name,
+            "title": d.report.title,
+            "state": _("期限切れ") if d in overdue else _("2日以内が期限"),
+        }
+        for d in [*overdue, *soon]
+    ]
+    first = [*overdue, *soon][0]
+    return Attention(
+        key="incident-deadlines",
+        level=Level.DANGER if overdue else Level.WARNING,
+        title=_("インシデント報告の期限が迫っています"),
+        detail=_("宛先ごとの期限までに続報又は確報を提出してください。"),
+        url=_link(first.report),
+        action=_("報告を開く"),
+        entries=entries,
+    )
+
+
+@attention_check
+def incident_inbox_unacknowledged(
+    request: HttpRequest, principal: Principal | None
+) -> Attention | None:
+    if principal is None:
+        return None
+    pending = list(selectors.inbox(principal=principal, unacknowledged=True)[:MAX_ENTRIES])
+    if not pending:
+        return None
+    return Attention(
+        key="incident-inbox-unacknowledged",
+        level=Level.WARNING,
+        title=_("受領を確認していないインシデント報告があります"),
+        detail=_("受信箱で報告を開き、「受領を確認する」を押してください。"),
+        url=reverse("incidents:inbox_item", args=[pending[0].pk])
+        if len(pending) == 1
+        else reverse("incidents:inbox") + "?unacknowledged=1",
+        action=_("受け付けた報告を開く"),
+        entries=[f"{d.report.organisation.name}: {d.report.title}" for d in pending],
+    )

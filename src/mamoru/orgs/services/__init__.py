@@ -1,0 +1,32 @@
+"""Writes of the organisations app; each takes the acting principal and checks it."""
+
+from mamoru.orgs.services.acting import acting_organisation_choose
+from mamoru.orgs.services.memberships import (
+    grant_create,
+    grant_revoke,
+    membership_add,
+    membership_remove,
+)
+from mamoru.orgs.services.organisations import ImportSummary, organisations_import
+from mamoru.orgs.services.tokens import (
+    MAX_TOKEN_DAYS,
+    api_token_create,
+    api_token_revoke,
+    api_token_touch,
+    api_tokens_revoke_for_membership,
+)
+
+__all__ = [
+    "MAX_TOKEN_DAYS",
+    "ImportSummary",
+    "acting_organisation_choose",
+    "api_token_create",
+    "api_token_revoke",
+    "api_token_touch",
+    "api_tokens_revoke_for_membership",
+    "grant_create",
+    "grant_revoke",
+    "membership_add",
+    "membership_remove",
+    "organisations_import",
+]

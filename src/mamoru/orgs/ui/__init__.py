@@ -1,0 +1,1 @@
+"""The organisations app's pages: directory, organisations, people, tokens, the switcher."""
