@@ -4,6 +4,7 @@ DENIALS = [
     Denial("api:schema", public=True),
     Denial("api:docs", public=True),
     Denial("api:redoc", public=True),
+    Denial("api:redoc-script", public=True),
     Denial("api:me", refused=("outsider",)),
     Denial("api:organisations", refused=("outsider",)),
     Denial("api:organisation", {"code": CHIYODA}),
