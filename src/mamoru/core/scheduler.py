@@ -318,7 +318,10 @@ def schedule_run_now(*, name: str, now: datetime | None = None) -> TaskResult[An
     """Enqueue a declared job at once (``mamoru schedule run``), keeping its next slot."""
     job = declared_job(name)
     now = now or timezone.now()
-    _states([job], now)
+    # A job that never ran gets its first regular slot one interval after this run.
+    ScheduleState.objects.bulk_create(
+        [ScheduleState(name=name, next_run_at=now + job.every)], ignore_conflicts=True
+    )
     with transaction.atomic():
         result = job.enqueue()
         ScheduleState.objects.filter(name=name).update(

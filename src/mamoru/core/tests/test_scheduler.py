@@ -272,6 +272,17 @@ def test_schedule_run_enqueues_now_and_keeps_the_next_slot() -> None:
     assert DBTaskResult.objects.filter(id=state.last_task_id).exists()
 
 
+@override_settings(TASKS=DATABASE)
+def test_running_a_new_job_by_hand_puts_its_first_slot_one_interval_later() -> None:
+    before = timezone.now()
+    call_command("schedule", "run", REMINDERS, stdout=StringIO())
+
+    state = ScheduleState.objects.get(name=REMINDERS)
+    assert state.runs == 1
+    assert state.next_run_at >= before + HOUR
+    assert schedule_tick(now=before + timedelta(minutes=1)) == []
+
+
 def test_schedule_run_names_the_known_jobs_for_an_unknown_one() -> None:
     with pytest.raises(CommandError, match=re.escape(REMINDERS)):
         call_command("schedule", "run", "no-such-job")
