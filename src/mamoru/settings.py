@@ -282,6 +282,24 @@ elif TASK_BACKEND == "immediate":
 else:
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
+
+def env_feeds(name: str) -> dict[str, str]:
+    """``source=url`` pairs, comma-separated (``kev=https://…,epss=https://…``)."""
+    feeds = {}
+    for item in env_list(name, []):
+        source, sep, url = item.partition("=")
+        if not sep or not source.strip() or not url.strip().startswith(("https://", "http://")):
+            raise ValueError(f"MAMORU_{name}: expected source=http(s)://url, not {item!r}")
+        feeds[source.strip()] = url.strip()
+    return feeds
+
+
+# Periodic work (mamoru.core.scheduler): how often workers (database backend) or the RQ
+# cron scheduler tick, and the feeds imported daily by URL — none by default, because
+# LGWAN has no internet (import files with `mamoru vulns import` instead).
+MAMORU_SCHEDULER_TICK_SECONDS = env_int("SCHEDULER_TICK_SECONDS", 60)
+MAMORU_FEEDS = env_feeds("FEEDS")
+
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
@@ -334,6 +352,9 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    # Swagger UI's online validator would fetch a badge from swagger.io; the layout used
+    # today shows none, and this keeps it so whatever the layout (mamoru.api.docs).
+    "SWAGGER_UI_SETTINGS": {"validatorUrl": None},
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
 }

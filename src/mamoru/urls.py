@@ -14,5 +14,7 @@ urlpatterns = [
     path("", include("mamoru.web.urls")),
 ]
 
+handler400 = "mamoru.core.errors.bad_request"
+handler403 = "mamoru.core.errors.permission_denied"
 handler404 = "mamoru.core.errors.page_not_found"
 handler500 = "mamoru.core.errors.server_error"

@@ -35,3 +35,42 @@ class JobProgress(models.Model):
         if not self.total:
             return None
         return min(100, self.done * 100 // self.total)
+
+
+class ScheduleState(models.Model):
+    """Where one periodic job of ``mamoru.core.scheduler`` stands: global, not tenant data.
+
+    (``tenancy`` below says so for the tenancy test.)
+
+    The job itself (task, arguments, interval) is declared in code; this row only holds
+    its timing and last outcome. Workers claim a due run by a conditional UPDATE of
+    ``next_run_at`` (compare and swap), so each slot is enqueued once however many
+    workers tick.
+    """
+
+    tenancy = Tenancy.shared("the timing of periodic jobs, declared in code")
+
+    class Outcome(models.TextChoices):
+        NEVER = "", _("未実行")
+        PENDING = "pending", _("待機中・実行中")
+        SUCCESSFUL = "successful", _("成功")
+        FAILED = "failed", _("失敗")
+        UNKNOWN = "unknown", _("不明（結果が残っていません）")
+
+    name = models.CharField(max_length=100, unique=True)
+    next_run_at = models.DateTimeField()
+    last_run_at = models.DateTimeField(null=True, blank=True)
+    last_task_id = models.CharField(max_length=64, blank=True)
+    last_outcome = models.CharField(
+        max_length=16, choices=Outcome.choices, blank=True, default=Outcome.NEVER
+    )
+    last_finished_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=500, blank=True)
+    runs = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("定期実行の状態")
+        verbose_name_plural = _("定期実行の状態")
+
+    def __str__(self) -> str:
+        return f"{self.name}: next {self.next_run_at:%Y-%m-%d %H:%M} ({self.last_outcome or '-'})"

@@ -131,11 +131,14 @@ def sign_in(
     mfa: bool = True,
     api: bool = False,
     headers: dict[str, str] | None = None,
+    client: Client | None = None,
 ) -> Any:
     """A test client (an ``APIClient`` speaking JSON with ``api=True``) with ``user`` signed
     in — with a verified second factor unless ``mfa=False``, as the MFA middleware requires
-    of administrators and national and prefectural staff. ``None`` gives an anonymous one."""
-    client: Client = APIClient(headers=headers) if api else Client(headers=headers)
+    of administrators and national and prefectural staff. ``None`` gives an anonymous one.
+    ``client`` signs in on a client the test built itself (its own headers or options)."""
+    if client is None:
+        client = APIClient(headers=headers) if api else Client(headers=headers)
     if api:
         client.default_format = "json"  # type: ignore[attr-defined]  # the API takes JSON only
     if user is None:

@@ -1,14 +1,21 @@
 """Background work: a scheduled feed import by URL, and the exposure query after a KEV
 update. Tasks take plain values, call services and selectors, and are idempotent: an
 import of an unchanged feed changes nothing, and the exposure query only reads.
+
+Each feed in ``MAMORU_FEEDS`` (``source=url``) is imported daily by the scheduler; with
+none configured (the default: LGWAN has no internet) nothing is declared.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django_tasks import task
 
+from mamoru.core.scheduler import periodic
+from mamoru.vulns.importers import IMPORTERS
 from mamoru.vulns.selectors import exposure_counts_by_organisation, kev_entries_added_since
 from mamoru.vulns.services import feed_import
 
@@ -32,3 +39,22 @@ def kev_exposures(since: str) -> dict[str, dict[str, int]]:
         ).items()}
         for cve_id in kev_entries_added_since(since=day)
     }  # fmt: skip
+
+
+def _declare_feed_imports() -> None:
+    for source, url in settings.MAMORU_FEEDS.items():
+        if source not in IMPORTERS:
+            raise ImproperlyConfigured(
+                f"MAMORU_FEEDS: 取り込み元 {source!r} はありません"
+                f"（{', '.join(sorted(IMPORTERS))} のいずれか）"
+            )
+        periodic(
+            import_feed,
+            every=dt.timedelta(days=1),
+            name=f"vulns.import-feed.{source}",
+            args=(source, url),
+            description=f"{IMPORTERS[source].description} の取り込み（{url}）",
+        )
+
+
+_declare_feed_imports()

@@ -6,4 +6,5 @@ DENIALS = [
     Denial("api:schema", public=True),
     Denial("api:docs", public=True),
     Denial("api:redoc", public=True),
+    Denial("api:redoc-script", public=True),
 ]

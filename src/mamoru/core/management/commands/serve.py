@@ -1,3 +1,10 @@
+"""``mamoru serve``: the web platform, and with ``--with-worker`` its background work.
+
+The embedded worker ticks the periodic-work scheduler itself on the database backend;
+on RQ the scheduler is RQ's cron scheduler, so ``--with-worker`` starts ``mamoru
+schedule cron`` beside the worker.
+"""
+
 from __future__ import annotations
 
 import os
@@ -9,6 +16,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from mamoru.core.tasks import backend_kind
+
 
 class Command(BaseCommand):
     help = "Serve the platform with granian (WSGI), optionally with one embedded task worker."
@@ -17,7 +26,11 @@ class Command(BaseCommand):
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=8000)
         parser.add_argument("--workers", type=int, default=2, help="web worker processes")
-        parser.add_argument("--with-worker", action="store_true", help="also run one task worker")
+        parser.add_argument(
+            "--with-worker",
+            action="store_true",
+            help="also run one task worker (and RQ's cron scheduler on RQ)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         env = {**os.environ, "DJANGO_SETTINGS_MODULE": "mamoru.settings"}
@@ -31,6 +44,9 @@ class Command(BaseCommand):
         if options["with_worker"]:
             worker_cmd = [sys.executable, "-m", "mamoru", "worker"]
             children.append(subprocess.Popen(worker_cmd, env=env))  # noqa: S603
+            if backend_kind() == "rq":
+                cron_cmd = [sys.executable, "-m", "mamoru", "schedule", "cron"]
+                children.append(subprocess.Popen(cron_cmd, env=env))  # noqa: S603
         self.stdout.write(f"mamoru: http://{options['host']}:{options['port']}/ (Ctrl+C で停止)")
         stopping = False
 

@@ -6,16 +6,23 @@
 * immediate backend: tasks run where they are enqueued, so there is nothing to do.
 
 ``--batch`` runs what is queued and exits (``db_worker --batch``, RQ's burst mode).
+
+On the database backend a long-running worker also ticks the periodic-work scheduler
+(``mamoru.core.scheduler``) in a thread, so ``make run``'s one embedded worker runs the
+reminders and feed imports; ``--no-scheduler`` turns that off. On RQ the scheduler is
+RQ's cron scheduler, a process of its own: ``mamoru schedule cron``.
 """
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, task_backends
 
+from mamoru.core.scheduler import scheduler_thread
 from mamoru.core.tasks import backend_kind
 
 
@@ -39,6 +46,11 @@ class Command(BaseCommand):
             action="store_true",
             help="RQ: run tasks in this process instead of a forked one (tests, debugging)",
         )
+        parser.add_argument(
+            "--no-scheduler",
+            action="store_true",
+            help="database: do not tick the periodic-work scheduler in this worker",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         backend = task_backends[DEFAULT_TASK_BACKEND_ALIAS]
@@ -57,6 +69,15 @@ class Command(BaseCommand):
             raise CommandError(f"ワーカーの起動方法が不明なタスク基盤です: {kind}")
 
     def _database(self, queues: list[str], options: dict[str, Any]) -> None:
+        stop = threading.Event()
+        if not (options["batch"] or options["no_scheduler"]):
+            scheduler_thread(stop)
+        try:
+            self._db_worker(queues, options)
+        finally:
+            stop.set()
+
+    def _db_worker(self, queues: list[str], options: dict[str, Any]) -> None:
         call_command(
             "db_worker",
             queue_name=",".join(queues),
