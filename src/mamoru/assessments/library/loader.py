@@ -14,6 +14,7 @@ when the framework declares chapters, every item cites one; every CSF id exists 
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Final
@@ -37,6 +38,7 @@ from mamoru.assessments.library.schema import schema_issues
 
 FRAMEWORKS_DIR: Final = Path(__file__).resolve().parent.parent / "frameworks"
 CSF_URN: Final = "urn:mamoru:framework:nist-csf:2.0"
+URN_RE: Final = re.compile(r"^urn:mamoru:framework:[a-z0-9]+(-[a-z0-9]+)*:[0-9]+(\.[0-9]+)*$")
 
 _BaseLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -90,7 +92,7 @@ def document_name(data: object, fallback: str) -> str:
     """How errors name a document: its URN when it has a usable one, else ``fallback``."""
     if isinstance(data, Mapping):
         urn = data.get("urn")
-        if isinstance(urn, str) and urn.startswith("urn:"):
+        if isinstance(urn, str) and URN_RE.match(urn):
             return urn
     return fallback
 
@@ -273,8 +275,9 @@ class _Builder:
         section_id = raw["id"]
         self._claim(section_id, "section", section=section_id, item=None)
         inner = (*path, section_id)
-        subsections = tuple(self._section(sub, inner) for sub in raw.get("sections", []))
+        # A section's own items come before those of its sub-sections (framework order).
         items = tuple(self._item(item, inner) for item in raw.get("items", []))
+        subsections = tuple(self._section(sub, inner) for sub in raw.get("sections", []))
         if not subsections and not items:
             self.issues.append(
                 Issue(self.name, "項目もサブセクションもない空のセクションです", section=section_id)

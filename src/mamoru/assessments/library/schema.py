@@ -124,8 +124,8 @@ def _named_property(error: ValidationError) -> str | None:
 
 
 _BOUNDS: Final[Mapping[str, str]] = {
-    "minimum": "以上",
-    "maximum": "以下",
+    "minimum": "以上の",
+    "maximum": "以下の",
     "exclusiveMinimum": "より大きい",
     "exclusiveMaximum": "より小さい",
 }
@@ -143,7 +143,7 @@ def _format_message(value: Any, shown: str, hint: str | None) -> str:
 
 def _bound_message(bound: str) -> Callable[[Any, str, str | None], str]:
     def message(value: Any, shown: str, hint: str | None) -> str:
-        return f"{value} {bound}の数値にしてください（値: {shown}）"
+        return f"{value} {bound}数値にしてください（値: {shown}）"
 
     return message
 
