@@ -26,9 +26,19 @@ from mamoru.assessments.library.model import (
     Section,
     Text,
 )
+from mamoru.assessments.library.scoring import (
+    SCORING_RULE_JA,
+    GroupScore,
+    ItemResult,
+    Scorecard,
+    Scorer,
+    Status,
+    score,
+)
 
 __all__ = [
     "CSF_URN",
+    "SCORING_RULE_JA",
     "SIZE_CLASSES",
     "SIZE_CLASS_LABELS",
     "AnswerError",
@@ -39,15 +49,21 @@ __all__ = [
     "CsfRef",
     "Framework",
     "FrameworkError",
+    "GroupScore",
     "GuidelineRef",
     "Issue",
     "Item",
+    "ItemResult",
+    "Scorecard",
+    "Scorer",
     "Section",
     "SnapshotError",
+    "Status",
     "Text",
     "default_catalogue",
     "load_framework",
     "parse_framework",
+    "score",
     "shipped_framework",
     "shipped_frameworks",
 ]
