@@ -6,6 +6,7 @@ tasks and the benchmarks all compute the same figures. See ``README.md`` in this
 
 from mamoru.assessments.library.csf import CsfCatalogue, CsfRef
 from mamoru.assessments.library.errors import AnswerError, FrameworkError, Issue, SnapshotError
+from mamoru.assessments.library.gaps import GAP_ORDER_JA, Gap, Strength, prioritise_gaps, strengths
 from mamoru.assessments.library.loader import (
     CSF_URN,
     default_catalogue,
@@ -13,6 +14,15 @@ from mamoru.assessments.library.loader import (
     parse_framework,
     shipped_framework,
     shipped_frameworks,
+)
+from mamoru.assessments.library.mapping import (
+    CarriedAnswers,
+    Dropped,
+    MappingRule,
+    VersionMapping,
+    carry_forward,
+    load_mapping,
+    parse_mapping,
 )
 from mamoru.assessments.library.model import (
     SIZE_CLASS_LABELS,
@@ -59,6 +69,7 @@ from mamoru.assessments.library.suppression import MIN_GROUP, MIN_OTHERS, SMALL_
 __all__ = [
     "ALL",
     "CSF_URN",
+    "GAP_ORDER_JA",
     "MIN_GROUP",
     "MIN_OTHERS",
     "SCORING_RULE_JA",
@@ -68,20 +79,24 @@ __all__ = [
     "AnswerError",
     "AnswerOption",
     "AnswerSet",
+    "CarriedAnswers",
     "Chapter",
     "Comparison",
     "CsfCatalogue",
     "CsfRef",
     "Dimension",
     "Distribution",
+    "Dropped",
     "Framework",
     "FrameworkError",
+    "Gap",
     "GroupScore",
     "GuidelineRef",
     "Issue",
     "Item",
     "ItemRate",
     "ItemResult",
+    "MappingRule",
     "OrgRecord",
     "PeerGroup",
     "PeerSnapshot",
@@ -92,17 +107,24 @@ __all__ = [
     "Section",
     "SnapshotError",
     "Status",
+    "Strength",
     "Text",
+    "VersionMapping",
     "Viewer",
+    "carry_forward",
     "chain",
     "default_catalogue",
     "freeze_snapshot",
     "is_disclosive",
     "load_framework",
+    "load_mapping",
     "parse_framework",
+    "parse_mapping",
+    "prioritise_gaps",
     "publication_plan",
     "record_from_scorecard",
     "score",
     "shipped_framework",
     "shipped_frameworks",
+    "strengths",
 ]

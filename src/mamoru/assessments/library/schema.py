@@ -12,12 +12,13 @@ import functools
 import json
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any, Final
-
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import ValidationError
+from typing import TYPE_CHECKING, Any, Final
 
 from mamoru.assessments.library.errors import Issue
+
+if TYPE_CHECKING:
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import ValidationError
 
 HERE: Final = Path(__file__).resolve().parent
 
@@ -34,7 +35,13 @@ _TYPE_NAMES: Final[Mapping[str, str]] = {
 
 @functools.cache
 def validator(name: str) -> Draft202012Validator:
-    """The validator of ``<name>.schema.json`` (``framework`` or ``mapping``)."""
+    """The validator of ``<name>.schema.json`` (``framework`` or ``mapping``).
+
+    jsonschema is imported here, not at module level: with its optional format checkers
+    installed it takes about a second to import, which only loading a framework should pay.
+    """
+    from jsonschema import Draft202012Validator
+
     schema = json.loads((HERE / f"{name}.schema.json").read_text(encoding="utf-8"))
     Draft202012Validator.check_schema(schema)
     return Draft202012Validator(schema)
