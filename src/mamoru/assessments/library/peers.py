@@ -48,7 +48,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Final
+from typing import Final, NamedTuple
 
 from mamoru.assessments.library.model import SIZE_CLASS_LABELS, SIZE_CLASSES
 from mamoru.assessments.library.scoring import Status
@@ -78,10 +78,10 @@ _SCOPE_ORDER: Final = (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class PeerGroup:
+class PeerGroup(NamedTuple):
     """A group of organisations: all, a size class, a size class in a prefecture, or a
-    prefecture (``prefecture`` is the two-digit prefecture code)."""
+    prefecture (``prefecture`` is the two-digit prefecture code). A named tuple rather than
+    a dataclass: groups are dictionary keys in every inner loop, and tuples hash in C."""
 
     scope: Scope
     size_class: str | None = None
@@ -299,6 +299,11 @@ class PeerStatistics:
     @property
     def metrics(self) -> tuple[str, ...]:
         return tuple(sorted({metric for metric, _ in self._distributions}))
+
+    @property
+    def published(self) -> tuple[int, int]:
+        """How many distributions and how many item rates are published."""
+        return len(self._distributions), len(self._rates)
 
     def distribution(self, group: PeerGroup, metric: str) -> Distribution | None:
         """The quartiles of ``metric`` in ``group``; ``None`` when the group is not published."""

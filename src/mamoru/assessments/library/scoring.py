@@ -231,6 +231,23 @@ class Scorer:
             *(f"csf:{c}" for c in catalogue.categories if c in categories),
             *(f"chapter:{c.id}" for c in framework.chapters if c.id in chapters),
         )
+        # Per size class, the items that apply, each with the result of every possible
+        # answer (results are immutable, so one object serves every organisation) and
+        # the positions of its groups in group_keys.
+        position = {key: index for index, key in enumerate(self.group_keys)}
+        self._plans: dict[str, list[_ItemPlan]] = {
+            size_class: [
+                _ItemPlan(
+                    item,
+                    {option: _result(item, option) for option in item.answers.option_ids},
+                    _result(item, None),
+                    tuple(position[key] for key in self._groups[item.id]),
+                )
+                for item in framework.items
+                if item.applies_to(size_class)
+            ]
+            for size_class in SIZE_CLASSES
+        }
 
     def groups_of(self, item_id: str) -> tuple[str, ...]:
         """The group keys an item counts in."""
@@ -245,29 +262,46 @@ class Scorer:
             raise AnswerError(
                 f"団体の種別 {size_class!r} は評価の対象ではありません（{', '.join(SIZE_CLASSES)}）"
             )
-        self._check(answers)
-        tallies = {key: _Tally() for key in self.group_keys}
+        unknown = answers.keys() - self._groups.keys()
+        if unknown:
+            raise AnswerError(f"{self.framework.urn} に項目 {min(unknown)} はありません")
+        tallies = [_Tally() for _ in self.group_keys]
         results: dict[str, ItemResult] = {}
-        for item in self.framework.items:
-            if not item.applies_to(size_class):
-                continue
-            result = _result(item, answers.get(item.id))
-            results[item.id] = result
-            for key in self._groups[item.id]:
-                tallies[key].add(item, result.status, result.credit)
-        groups = {key: tally.result(key) for key, tally in tallies.items() if tally.applicable}
+        for plan in self._plans[size_class]:
+            option = answers.get(plan.item.id)
+            result = plan.unanswered if option is None else plan.results.get(option)
+            if result is None:
+                raise AnswerError(_unknown_option(self.framework.urn, plan.item, option))
+            results[plan.item.id] = result
+            for index in plan.groups:
+                tallies[index].add(plan.item, result.status, result.credit)
+        for item_id, option in answers.items():  # answers to items of other size classes
+            if (
+                item_id not in results
+                and option not in self.framework.item(item_id).answers.option_ids
+            ):
+                raise AnswerError(
+                    _unknown_option(self.framework.urn, self.framework.item(item_id), option)
+                )
+        groups = {
+            key: tally.result(key)
+            for key, tally in zip(self.group_keys, tallies, strict=True)
+            if tally.applicable
+        }
         return Scorecard(self.framework.urn, size_class, results, groups)
 
-    def _check(self, answers: Mapping[str, str]) -> None:
-        for item_id, option_id in answers.items():
-            if not self.framework.has_item(item_id):
-                raise AnswerError(f"{self.framework.urn} に項目 {item_id} はありません")
-            item = self.framework.item(item_id)
-            if option_id not in item.answers.option_ids:
-                choices = "、".join(item.answers.option_ids)
-                raise AnswerError(
-                    f"{self.framework.urn} の項目 {item_id} の回答 {option_id!r} は選択肢（{choices}）にありません"
-                )
+
+@dataclass(frozen=True, slots=True)
+class _ItemPlan:
+    item: Item
+    results: Mapping[str, ItemResult]  # option id -> result
+    unanswered: ItemResult
+    groups: tuple[int, ...]  # positions in Scorer.group_keys
+
+
+def _unknown_option(urn: str, item: Item, option: str | None) -> str:
+    choices = "、".join(item.answers.option_ids)
+    return f"{urn} の項目 {item.id} の回答 {option!r} は選択肢（{choices}）にありません"
 
 
 def _result(item: Item, option_id: str | None) -> ItemResult:

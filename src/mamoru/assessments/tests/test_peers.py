@@ -56,6 +56,8 @@ def test_the_suppression_rule(size: int, counts: tuple[int, ...], disclosive: bo
 
 def test_a_group_is_shown_with_five_others_besides_the_viewer() -> None:
     stats = PeerStatistics(snap(towns("01", [10, 20, 30, 40, 50, 60])))
+    # The same six towns make up four groups (town in 01, towns, prefecture 01, all).
+    assert stats.published == (4, 0)
     comparison = stats.compare(Viewer("01-town-0", "town", "01"), METRIC)
     assert comparison is not None
     assert comparison.distribution.group == TOWN_01
