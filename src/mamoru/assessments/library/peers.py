@@ -318,9 +318,9 @@ class PeerStatistics:
     ) -> Comparison | None:
         """The viewer's peer comparison for ``metric``: the first published group of its
         chain; ``None`` when not even the whole snapshot may be shown."""
-        record = self.snapshot.record(viewer.org_id) if viewer.org_id else None
+        record = self._record(viewer)
         value = record.values.get(metric) if record else None
-        for fallback, group in enumerate(chain(dimension, viewer.size_class, viewer.prefecture)):
+        for fallback, group in enumerate(chain(dimension, *self._placement(viewer))):
             distribution = self._distributions.get((metric, group))
             if distribution is None:
                 continue
@@ -334,7 +334,7 @@ class PeerStatistics:
     def item_rate(self, viewer: Viewer, item_id: str) -> ItemRate | None:
         """The rate of ``item_id`` in the first group of the viewer's size-class chain that
         publishes it."""
-        for group in chain(Dimension.SIZE_CLASS, viewer.size_class, viewer.prefecture):
+        for group in chain(Dimension.SIZE_CLASS, *self._placement(viewer)):
             rate = self._rates.get((item_id, group))
             if rate is not None:
                 return rate
@@ -346,6 +346,17 @@ class PeerStatistics:
         return {item_id: rate for item_id, rate in rates.items() if rate is not None}
 
     # computing
+
+    def _record(self, viewer: Viewer) -> OrgRecord | None:
+        return self.snapshot.record(viewer.org_id) if viewer.org_id else None
+
+    def _placement(self, viewer: Viewer) -> tuple[str, str]:
+        """The viewer's size class and prefecture as the snapshot froze them (a city that
+        became a 中核市 after the close is compared where its figures were counted)."""
+        record = self._record(viewer)
+        if record is not None:
+            return record.size_class, record.prefecture
+        return viewer.size_class, viewer.prefecture
 
     def _percentile(
         self, metric: str, group: PeerGroup, value: float | None, *, member: bool

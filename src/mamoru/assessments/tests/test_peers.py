@@ -135,6 +135,19 @@ def test_every_viewer_of_a_group_sees_the_same_figures() -> None:
     assert outsider.percentile is None
 
 
+def test_a_viewer_is_placed_where_the_snapshot_counted_it() -> None:
+    records = [
+        *towns("01", [10, 20, 30, 40, 50, 60]),
+        *towns("01", [15, 25, 35, 45, 55, 65], size_class="city"),
+    ]
+    stats = PeerStatistics(snap(records))
+    # 01-town-0 became a city after the campaign closed: it is still compared with towns.
+    comparison = stats.compare(Viewer("01-town-0", "city", "01"), METRIC)
+    assert comparison is not None
+    assert comparison.distribution.group == TOWN_01
+    assert comparison.percentile == 0.0
+
+
 def test_the_percentile_counts_the_others_and_half_the_ties() -> None:
     stats = PeerStatistics(snap(towns("01", [10, 20, 40, 40, 50, 60, 70])))
     middle = stats.compare(Viewer("01-town-2", "town", "01"), METRIC)

@@ -267,3 +267,38 @@ def test_the_shipped_framework_scores_every_function() -> None:
 def test_the_rule_is_written_for_the_report() -> None:
     for phrase in ("該当なし", "未回答", "一部実施", "成熟度レベル", "回答率", "団体の種別"):
         assert phrase in SCORING_RULE_JA
+
+
+SCALE = FIXTURE.replace(
+    "sections:",
+    """  steps:
+    kind: scale
+    label: {ja: 段階, en: Steps}
+    options:
+      - {id: "0", label: {ja: 未着手, en: None}, credit: 0, met: false}
+      - {id: "1", label: {ja: 計画中, en: Planned}, credit: 0.25, met: false}
+      - {id: "2", label: {ja: 一部, en: Partly}, credit: 0.5, met: false}
+      - {id: "3", label: {ja: 大半, en: Mostly}, credit: 0.75, met: true}
+      - {id: "4", label: {ja: 全部, en: Fully}, credit: 1, met: true}
+defaults: {answers: implementation}
+sections:""",
+).replace("{id: A1, level: 1, weight: 2,", "{id: A1, answers: steps, level: 1, weight: 2,")
+
+
+@pytest.mark.parametrize(
+    ("step", "status", "coverage", "level"),
+    [
+        ("4", Status.MET, 100.0, 3),
+        ("3", Status.MET, 100 * 8.5 / 9, 3),
+        ("2", Status.PARTIAL, 100 * 8 / 9, 0),
+        ("0", Status.UNMET, 100 * 7 / 9, 0),
+    ],
+)
+def test_a_scale_answer_scores_by_its_credit_and_gates_by_met(
+    step: str, status: Status, coverage: float, level: int
+) -> None:
+    scale_framework = parse_framework(SCALE, source="scale.yaml")
+    card = score(scale_framework, "city", answers(A1=step))
+    assert card.items["A1"].status is status
+    assert card.overall.coverage == pytest.approx(coverage)
+    assert card.overall.level == level
