@@ -29,8 +29,9 @@ What is published, and why it cannot be differenced:
    possibly one in one category (0 % or 100 % once the viewer's own answer is taken out)
    is suppressed, and complementary suppression applies to the remainders as well.
 5. Score distributions are published as quartiles (rounded to 0.1), never as means or sums,
-   which would be linear and could be differenced across the two trees; they use both
-   trees. A small group in which all organisations but possibly one share one value is
+   which would be linear and could be differenced across the two trees. Only the overall
+   score and the CSF functions are compared by prefecture (:data:`PREFECTURE_METRIC`);
+   finer metrics by size class only. A small group in which all organisations but possibly one share one value is
    not published either (its quartiles would show that value to the odd one out, as a
    100 % rate would), and remainders must hold none or at least ``MIN_GROUP``.
 
@@ -43,6 +44,7 @@ from __future__ import annotations
 
 import bisect
 import itertools
+import re
 import statistics
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -69,6 +71,12 @@ class Dimension(StrEnum):
     SIZE_CLASS = "size_class"
     PREFECTURE = "prefecture"
 
+
+# Metrics compared by prefecture: the overall score and the six CSF functions (the radar
+# chart). Finer groups (a category or a chapter) can hinge on one or two items, and their
+# quartiles over groups that cross the size-class tree would add inequalities about those
+# items' answers to the rates published there; they are compared by size class only.
+PREFECTURE_METRIC: Final = re.compile(r"^(coverage|level):(overall|csf:(GV|ID|PR|DE|RS|RC))$")
 
 _SCOPE_ORDER: Final = (
     Scope.ALL,
@@ -378,7 +386,10 @@ class PeerStatistics:
                     for leaf in record_leaves:
                         by_leaf[metric][leaf].append(value)
         for metric, leaves in by_leaf.items():
-            for tree in (Scope.SIZE_CLASS_IN_PREFECTURE, Scope.PREFECTURE):
+            trees = [Scope.SIZE_CLASS_IN_PREFECTURE]
+            if PREFECTURE_METRIC.match(metric):
+                trees.append(Scope.PREFECTURE)
+            for tree in trees:
                 node_values: dict[PeerGroup, list[float]] = defaultdict(list)
                 for leaf, values in leaves.items():
                     if leaf.scope is tree:

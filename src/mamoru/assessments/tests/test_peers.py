@@ -167,6 +167,28 @@ def test_the_prefecture_dimension_compares_with_everyone_in_the_prefecture() -> 
     assert by_prefecture.distribution.group.label({"01": "北海道"}) == "北海道内の全団体"
 
 
+def test_only_the_overall_score_and_the_functions_are_compared_by_prefecture() -> None:
+    metrics = {
+        "coverage:overall": 1.0,
+        "coverage:csf:PR": 2.0,
+        "coverage:csf:PR.AA": 3.0,
+        "coverage:chapter:6": 4.0,
+    }
+    records = [rec(f"t{n}", values={m: v * 10 + n for m, v in metrics.items()}) for n in range(7)]
+    stats = PeerStatistics(snap(records))
+    viewer = Viewer("t0", "town", "01")
+    assert stats.compare(viewer, "coverage:overall", Dimension.PREFECTURE) is not None
+    assert stats.compare(viewer, "coverage:csf:PR", Dimension.PREFECTURE) is not None
+    prefecture = PeerGroup(Scope.PREFECTURE, prefecture="01")
+    assert stats.distribution(prefecture, "coverage:csf:PR.AA") is None
+    assert stats.distribution(prefecture, "coverage:chapter:6") is None
+    # …which still fall back to "all" by prefecture, and are compared by size class.
+    category = stats.compare(viewer, "coverage:csf:PR.AA", Dimension.PREFECTURE)
+    assert category is not None
+    assert category.distribution.group == ALL
+    assert stats.distribution(TOWN_01, "coverage:chapter:6") is not None
+
+
 def test_a_distribution_where_all_but_one_share_a_value_is_hidden_in_a_small_group() -> None:
     levels = [3.0] * 7 + [0.0]
     records = [rec(f"t{n}", values={"level:overall": v}) for n, v in enumerate(levels)]
