@@ -10,7 +10,8 @@ maturity drawn by size class, lower for higher levels; about 4 % unanswered and 
 1. scoring every organisation (one :class:`Scorer`);
 2. freezing the snapshot (copies + SHA-256 digest);
 3. computing every peer statistic once (:class:`PeerStatistics`: publication plans,
-   quartiles of 76 metrics in both hierarchies, item rates of 105 items);
+   quartiles of 76 metrics by size class and of the overall score and six functions by
+   prefecture, item rates of 105 items);
 4. each organisation's report figures: comparisons for the overall score and the six CSF
    functions in both hierarchies, the item rates of its items, its prioritised gaps.
 

@@ -7,7 +7,7 @@ only by :mod:`mamoru.assessments.library.loader`, after the document has been va
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Final, Literal
 
@@ -140,11 +140,6 @@ class Section:
     sections: tuple[Section, ...]
     items: tuple[Item, ...]
 
-    def walk_items(self) -> Iterator[Item]:
-        yield from self.items
-        for section in self.sections:
-            yield from section.walk_items()
-
 
 @dataclass(frozen=True)
 class Framework:
@@ -178,10 +173,3 @@ class Framework:
     def items_for(self, size_class: str) -> tuple[Item, ...]:
         """The items organisations of ``size_class`` answer, in framework order."""
         return tuple(item for item in self.items if item.applies_to(size_class))
-
-    def walk_sections(self) -> Iterator[Section]:
-        stack = list(reversed(self.sections))
-        while stack:
-            section = stack.pop()
-            yield section
-            stack.extend(reversed(section.sections))

@@ -140,6 +140,9 @@ def test_a_good_document_loads_completely() -> None:
     assert tec1.guideline is not None
     assert tec1.guideline.section == "6.2"
     assert framework.item("TEC-01").answers.option("na").not_applicable
+    assert framework.chapter("6").title.get("en") == "Technical"
+    assert framework.chapter("6").title.get("ja") == "技術的セキュリティ"
+    assert framework.sections[0].sections[0].items[0].id == "ORG-02"
 
 
 def test_the_shipped_files_load() -> None:
