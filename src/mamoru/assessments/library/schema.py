@@ -87,7 +87,7 @@ def _locate(document: object, path: Sequence[Any]) -> tuple[str | None, str | No
             rest.append(part)
             continue
         rest.append(part)
-        if isinstance(part, int) and parent_key in {"items", "sections", "rules", "chapters"}:
+        if isinstance(part, int) and parent_key in {"items", "sections", "rules"}:
             label = _id_of(node, part)
             if parent_key == "sections":
                 section, item = label, None
