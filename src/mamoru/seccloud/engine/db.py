@@ -45,7 +45,7 @@ _MACROS = (
     # One CSV record → its fields (RFC 4180 quoting: "a,b" and "" inside quotes).
     """CREATE OR REPLACE MACRO csv_fields(s) AS list_transform(
          regexp_extract_all(s, '(?:^|,)("(?:[^"]|"")*"|[^,]*)', 1),
-         lambda x: CASE WHEN starts_with(x, '"') THEN replace(x[2:-1], '""', '"') ELSE x END)""",
+         lambda x: CASE WHEN starts_with(x, '"') THEN replace(x[2:-2], '""', '"') ELSE x END)""",
     """CREATE OR REPLACE MACRO proto_num(p) AS CASE upper(trim(p)) WHEN 'TCP' THEN 6
          WHEN 'UDP' THEN 17 WHEN 'ICMP' THEN 1 WHEN 'IPV6-ICMP' THEN 58 WHEN 'SCTP' THEN 132
          WHEN 'GRE' THEN 47 WHEN 'ESP' THEN 50 ELSE TRY_CAST(p AS SMALLINT) END""",

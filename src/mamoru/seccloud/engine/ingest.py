@@ -161,7 +161,7 @@ def _parsed_sql(fmt: str, source: str) -> str:
             if n not in {"device_uid", "org_uid", "src_endpoint_location_country", "dst_endpoint_location_country"}
         )
         parts.append(
-            f"SELECT line, host, {columns}, 'no parser recognised the line' AS reason "
+            f"SELECT {columns}, host, line, 'no parser recognised the line' AS reason "
             f"FROM {source} WHERE fmt IS NULL"
         )
         return " UNION ALL ".join(parts)

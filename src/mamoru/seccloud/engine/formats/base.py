@@ -63,11 +63,15 @@ class SqlFormat:
 def select_sql(fmt: LogFormat, source: str, where: str) -> str:
     """``SELECT`` of every core column (typed), ``line`` and ``reason`` for ``fmt``'s lines.
 
-    ``source`` has the columns ``line``, ``msg``, ``host``; helpers are computed in an inner
-    query so each is evaluated once per line.
+    ``source`` has the columns ``line``, ``msg``, ``host``; helpers are computed in inner
+    queries so each is evaluated once per line.
     """
-    helpers = "".join(f", {expr} AS {name}" for name, expr in fmt.helpers.items())
+    # One layer per helper: a helper may use the ones before it (and struct fields of them).
+    inner = f"SELECT line, msg, host FROM {source} WHERE {where}"
+    for name, expr in fmt.helpers.items():
+        inner = f"SELECT *, {expr} AS {name} FROM ({inner})"
     typed = []
+    names = []
     for name, sql_type in CORE_COLUMNS:
         if name in _ENGINE_COLUMNS:
             continue
@@ -75,8 +79,11 @@ def select_sql(fmt: LogFormat, source: str, where: str) -> str:
         if name == "device_name":
             expr = f"coalesce({expr}, host)"
         typed.append(f"TRY_CAST({expr} AS {sql_type}) AS {name}")
-    parsed = (
-        f"SELECT line, host, {', '.join(typed)} "
-        f"FROM (SELECT line, msg, host{helpers} FROM {source} WHERE {where})"
+        names.append(name)
+    # The reason may use helpers and msg as well as the typed columns; the raw line travels on
+    # only where the quarantine needs it.
+    parsed = f"SELECT {', '.join(typed)}, * FROM ({inner})"
+    return (
+        f"SELECT {', '.join(names)}, host, CASE WHEN ({fmt.reason}) IS NOT NULL THEN line END AS line, "
+        f"{fmt.reason} AS reason FROM ({parsed})"
     )
-    return f"SELECT *, {fmt.reason} AS reason FROM ({parsed})"

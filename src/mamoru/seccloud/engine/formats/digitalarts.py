@@ -95,6 +95,7 @@ MFILTER = SqlFormat(
         "class_uid": "CASE verdict WHEN 'virus' THEN 2004 ELSE 4009 END",
         "metadata_log_name": "verdict",
         "metadata_product_name": "'m-FILTER'",
+        "app_name": "'SMTP'",
         "severity": "CASE verdict WHEN 'virus' THEN 'infected' END",
         "severity_id": "CASE verdict WHEN 'virus' THEN 4 ELSE 1 END",
         "action": f"CASE WHEN tsushin THEN {_MAIL_ACTION} ELSE 'relay' END",

@@ -36,9 +36,9 @@ _EVENTTIME = """CASE length(et)
   WHEN 10 THEN make_timestamptz(TRY_CAST(et AS BIGINT) * 1000000) END"""
 
 _LOCAL_TIME = """CASE WHEN regexp_full_match(coalesce(kv(msg, 'tz'), ''), '[+-]\\d{4}')
-  THEN try_strptime(kv(msg, 'date') || ' ' || kv(msg, 'time') || ' ' || kv(msg, 'tz'),
+  THEN try_strptime(dt || ' ' || kv(msg, 'time') || ' ' || kv(msg, 'tz'),
                     '%Y-%m-%d %H:%M:%S %z')
-  ELSE local_to_utc(try_strptime(kv(msg, 'date') || ' ' || kv(msg, 'time'), '%Y-%m-%d %H:%M:%S'))
+  ELSE local_to_utc(try_strptime(dt || ' ' || kv(msg, 'time'), '%Y-%m-%d %H:%M:%S'))
   END"""
 
 _SEVERITY = """CASE kind
@@ -56,6 +56,8 @@ FORTIGATE = SqlFormat(
         "typ": "kv(msg, 'type')",
         "sub": "kv(msg, 'subtype')",
         "et": "kv(msg, 'eventtime')",
+        # date= usually opens the line, where kv()'s leading space is missing.
+        "dt": "CASE WHEN starts_with(msg, 'date=') THEN kv_after(substr(msg, 6)) ELSE kv(msg, 'date') END",
         "act": "kv(msg, 'action')",
         "kind": _KIND,
     },

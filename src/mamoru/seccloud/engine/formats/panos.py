@@ -85,8 +85,11 @@ def panos_format(version: str = DEFAULT_VERSION) -> SqlFormat:
     def th(name: str) -> str:
         return _field(version, "THREAT", name)
 
-    # Both lists share the positions of _COMMON, so either works for those fields.
-    needed = max(_THREAT_8.index("recipient"), _TRAFFIC_8.index("pkts_received")) + 1
+    # Both lists share the positions of _COMMON, so either works for those fields. Fields
+    # past these may be missing (a list index past the end is NULL in DuckDB).
+    need_traffic = _TRAFFIC_8.index("category") + 1
+    need_threat = _THREAT_8.index("direction") + 1
+    needed = f"CASE typ WHEN 'TRAFFIC' THEN {need_traffic} ELSE {need_threat} END"
     kind = f"""CASE WHEN typ = 'TRAFFIC' THEN 'traffic'
       WHEN sub = 'url' THEN 'webfilter'
       WHEN sub IN ('wildfire') THEN 'sandbox'
@@ -137,7 +140,7 @@ def panos_format(version: str = DEFAULT_VERSION) -> SqlFormat:
                 lambda e: e[2] IS NOT NULL))""",
         },
         reason=f"""CASE WHEN len(f) < {needed} THEN 'truncated PAN-OS record ('
-                        || len(f) || ' of at least {needed} fields)'
+                        || len(f) || ' of at least ' || ({needed}) || ' fields)'
                        WHEN time IS NULL THEN 'no timestamp (generated time)' END""",
     )
 

@@ -20,7 +20,7 @@ SQUID = SqlFormat(
         "u": "CASE WHEN f[6] = 'CONNECT' THEN 'https://' || f[7] ELSE f[7] END",
     },
     columns={
-        "time": "make_timestamptz(TRY_CAST(TRY_CAST(f[1] AS DECIMAL(16, 3)) * 1000000 AS BIGINT))",
+        "time": "make_timestamptz(TRY_CAST(replace(f[1], '.', '') AS BIGINT) * 1000)",
         "class_uid": "4002",
         "metadata_log_name": "CASE WHEN code = 'TCP_DENIED' THEN 'webfilter' ELSE 'web' END",
         "metadata_product_name": "'Squid'",

@@ -23,9 +23,11 @@ def _is_5424() -> str:
     return "starts_with(regexp_replace(line, '^<\\d{1,3}>', ''), '1 ')"
 
 
+# The common case first: a payload straight after <PRI> (FortiGate) costs one substring.
 MSG_SQL = f"""CASE
   WHEN NOT (starts_with(line, '<') OR regexp_matches(line, '^[A-Z][a-z]{{2}} [ 0-9]\\d \\d\\d:'))
     THEN line
+  WHEN regexp_matches(line, '^<\\d{{1,3}}>[a-z{{]') THEN substr(line, strpos(line, '>') + 1)
   WHEN {_is_5424()} THEN coalesce(regexp_extract(line, '{_RFC5424}', 2), '')
   WHEN regexp_matches(line, '{_RFC3164}') THEN regexp_extract(line, '{_RFC3164}', 2)
   ELSE regexp_replace(line, '^<\\d{{1,3}}>', '') END"""
@@ -33,5 +35,6 @@ MSG_SQL = f"""CASE
 HOST_SQL = f"""CASE
   WHEN NOT (starts_with(line, '<') OR regexp_matches(line, '^[A-Z][a-z]{{2}} [ 0-9]\\d \\d\\d:'))
     THEN NULL
+  WHEN regexp_matches(line, '^<\\d{{1,3}}>[a-z{{]') THEN NULL
   WHEN {_is_5424()} THEN nullif(regexp_extract(line, '{_RFC5424}', 1), '-')
   ELSE nullif(regexp_extract(line, '{_RFC3164}', 1), '') END"""
