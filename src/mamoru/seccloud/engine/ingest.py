@@ -273,13 +273,16 @@ def _run_segment(con: duckdb.DuckDBPyConnection, job: _Job, path: Path, segment:
     con.execute(
         f"""CREATE OR REPLACE TEMP VIEW raw_lines AS SELECT line FROM read_csv(
           {_sql_text(str(path))}, columns = {{'line': 'VARCHAR'}}, header = false,
-          delim = '\\x01', quote = '', escape = '', auto_detect = false, strict_mode = true,
+          delim = '\x01', quote = '', escape = '', auto_detect = false, strict_mode = true,
           store_rejects = true, rejects_table = 'rejects', rejects_scan = 'rejects_scan',
           compression = '{compression}', max_line_size = 1048576) WHERE line IS NOT NULL"""
     )
     detect = detect_sql() if job.fmt == "auto" else "NULL"
+    # format=auto reads each format's lines in its own branch of a UNION: the lines are
+    # materialised once so that the file is read (and its rejects counted) once.
+    kind = "TABLE" if job.fmt == "auto" else "VIEW"
     con.execute(
-        f"""CREATE OR REPLACE TEMP VIEW lines AS SELECT line, msg, {HOST_SQL} AS host, {detect} AS fmt
+        f"""CREATE OR REPLACE TEMP {kind} lines AS SELECT line, msg, {HOST_SQL} AS host, {detect} AS fmt
           FROM (SELECT line, {MSG_SQL} AS msg FROM raw_lines)"""
     )
     attributed = _attributed_sql(_parsed_sql(job.fmt, "lines"), epoch_sql, job.device, job.pref, job.utc_offset)
@@ -308,6 +311,7 @@ def _run_segment(con: duckdb.DuckDBPyConnection, job: _Job, path: Path, segment:
         month = ym[0] if ym else "unknown"
         _archive_raw(path, compression, staging / "raw" / f"pref={job.pref}" / f"ym={month}" / f"{segment}.log.zst")
     con.execute("DROP TABLE segment_rows")
+    con.execute(f"DROP {kind} lines")
     con.execute("DROP TABLE IF EXISTS rejects")
     con.execute("DROP TABLE IF EXISTS rejects_scan")
     return SegmentResult(

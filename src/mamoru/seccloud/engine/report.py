@@ -83,6 +83,10 @@ def _months_back(month: str, count: int) -> list[str]:
     return out
 
 
+def _quote(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
 def _rollup_view(con: duckdb.DuckDBPyConnection, store: Store, pref: str, months: list[str], organisation: str | None) -> bool:
     files = [str(p) for m in months for p in (store.rollups / f"pref={pref}" / f"ym={m}").rglob("*.parquet")]
     if not files:
@@ -93,10 +97,11 @@ def _rollup_view(con: duckdb.DuckDBPyConnection, store: Store, pref: str, months
             "NULL::BIGINT AS events WHERE false"
         )
         return False
-    where = "WHERE org_uid = $org" if organisation else ""
+    # A view cannot take parameters: the file names and the code are quoted literals.
+    where = f"WHERE org_uid = {_quote(organisation)}" if organisation else ""
+    listed = ", ".join(_quote(f) for f in files)
     con.execute(
-        f"CREATE OR REPLACE TEMP VIEW rollup AS SELECT * FROM read_parquet($files, hive_partitioning = true) {where}",
-        {"files": files, **({"org": organisation} if organisation else {})},
+        f"CREATE OR REPLACE TEMP VIEW rollup AS SELECT * FROM read_parquet([{listed}], hive_partitioning = true) {where}"
     )
     return True
 
