@@ -7,7 +7,13 @@ from __future__ import annotations
 
 from mamoru.seccloud.engine.db import EngineConfig, connect
 from mamoru.seccloud.engine.formats import FORMATS
-from mamoru.seccloud.engine.ingest import IngestProgress, IngestResult, SegmentResult, ingest, segment_id
+from mamoru.seccloud.engine.ingest import (
+    IngestProgress,
+    IngestResult,
+    SegmentResult,
+    ingest,
+    segment_id,
+)
 from mamoru.seccloud.engine.ranges import AddressRange, CountryRange, read_ranges_csv
 from mamoru.seccloud.engine.report import MonthlyFigures, monthly_report
 from mamoru.seccloud.engine.store import Store

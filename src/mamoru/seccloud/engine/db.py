@@ -85,7 +85,9 @@ class EngineConfig:
 
     memory_limit: str = "2GB"
     threads: int = 2
-    temp_directory: Path = field(default_factory=lambda: Path(tempfile.gettempdir()) / "mamoru-duckdb")
+    temp_directory: Path = field(
+        default_factory=lambda: Path(tempfile.gettempdir()) / "mamoru-duckdb"
+    )
 
 
 def connect(config: EngineConfig | None = None) -> duckdb.DuckDBPyConnection:

@@ -30,7 +30,12 @@ import zstandard
 
 from mamoru.seccloud.engine.db import EngineConfig, connect
 from mamoru.seccloud.engine.formats import FORMATS, HOST_SQL, MSG_SQL, detect_sql, select_sql
-from mamoru.seccloud.engine.ranges import AddressRange, CountryRange, flatten_countries, flatten_ranges
+from mamoru.seccloud.engine.ranges import (
+    AddressRange,
+    CountryRange,
+    flatten_countries,
+    flatten_ranges,
+)
 from mamoru.seccloud.engine.schema import CORE_COLUMNS
 from mamoru.seccloud.engine.store import Store, normalise_prefecture
 
@@ -127,10 +132,14 @@ def _load_references(
 ) -> str:
     """Create the lookup tables; return the SQL expression of a row's range epoch."""
     flat = flatten_ranges(ranges, utc_offset)
-    con.execute("CREATE OR REPLACE TEMP TABLE attr_ranges (epoch INTEGER, start_ip UINTEGER, end_ip UINTEGER, org VARCHAR)")
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE attr_ranges (epoch INTEGER, start_ip UINTEGER, end_ip UINTEGER, org VARCHAR)"
+    )
     if flat.intervals:
         con.executemany("INSERT INTO attr_ranges VALUES (?, ?, ?, ?)", list(flat.intervals))
-    con.execute("CREATE OR REPLACE TEMP TABLE countries (start_ip UINTEGER, end_ip UINTEGER, country VARCHAR)")
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE countries (start_ip UINTEGER, end_ip UINTEGER, country VARCHAR)"
+    )
     country_rows = flatten_countries(countries)
     if country_rows:
         con.executemany("INSERT INTO countries VALUES (?, ?, ?)", country_rows)
@@ -157,8 +166,15 @@ def _parsed_sql(fmt: str, source: str) -> str:
     if fmt == "auto":
         parts = [select_sql(f, source, f"fmt = '{name}'") for name, f in FORMATS.items()]
         columns = ", ".join(
-            "NULL::" + t + " AS " + n for n, t in CORE_COLUMNS
-            if n not in {"device_uid", "org_uid", "src_endpoint_location_country", "dst_endpoint_location_country"}
+            "NULL::" + t + " AS " + n
+            for n, t in CORE_COLUMNS
+            if n
+            not in {
+                "device_uid",
+                "org_uid",
+                "src_endpoint_location_country",
+                "dst_endpoint_location_country",
+            }
         )
         parts.append(
             f"SELECT {columns}, host, line, 'no parser recognised the line' AS reason "
@@ -168,11 +184,23 @@ def _parsed_sql(fmt: str, source: str) -> str:
     return select_sql(FORMATS[fmt], source, "TRUE")
 
 
-def _attributed_sql(parsed: str, epoch_sql: str, device: str, pref: str, utc_offset: timedelta) -> str:
+def _attributed_sql(
+    parsed: str, epoch_sql: str, device: str, pref: str, utc_offset: timedelta
+) -> str:
     minutes = int(utc_offset.total_seconds() // 60)
     local = f"(p.time + INTERVAL {minutes} MINUTE)"
-    core = [n for n, _ in CORE_COLUMNS if n not in {"org_uid", "device_uid", "severity_id",
-            "src_endpoint_location_country", "dst_endpoint_location_country"}]
+    core = [
+        n
+        for n, _ in CORE_COLUMNS
+        if n
+        not in {
+            "org_uid",
+            "device_uid",
+            "severity_id",
+            "src_endpoint_location_country",
+            "dst_endpoint_location_country",
+        }
+    ]
     return f"""
       WITH p0 AS (SELECT *, {epoch_sql} AS epoch FROM ({parsed})),
       p1 AS (
@@ -226,14 +254,18 @@ class _Job:
     keep_raw: bool
 
 
-def _copy_partitioned(con: duckdb.DuckDBPyConnection, query: str, target: Path, segment: str) -> None:
+def _copy_partitioned(
+    con: duckdb.DuckDBPyConnection, query: str, target: Path, segment: str
+) -> None:
     con.execute(
         f"COPY ({query}) TO {_sql_text(str(target))} (FORMAT parquet, COMPRESSION zstd, "
         f"PARTITION_BY (pref, ym, day), FILENAME_PATTERN 'seg-{segment}-{{i}}', OVERWRITE_OR_IGNORE true)"
     )
 
 
-def _write_quarantine(con: duckdb.DuckDBPyConnection, job: _Job, segment: str, staging: Path) -> dict[str, int]:
+def _write_quarantine(
+    con: duckdb.DuckDBPyConnection, job: _Job, segment: str, staging: Path
+) -> dict[str, int]:
     rows = con.execute(
         "SELECT coalesce(device_uid, device_name, host, 'unknown') AS device, count(*) "
         "FROM segment_rows WHERE reason IS NOT NULL GROUP BY ALL"
@@ -264,7 +296,9 @@ def _archive_raw(path: Path, compression: str, target: Path) -> None:
         zstandard.ZstdCompressor(level=3).copy_stream(source, sink)
 
 
-def _run_segment(con: duckdb.DuckDBPyConnection, job: _Job, path: Path, segment: str, epoch_sql: str) -> SegmentResult:
+def _run_segment(
+    con: duckdb.DuckDBPyConnection, job: _Job, path: Path, segment: str, epoch_sql: str
+) -> SegmentResult:
     started = clock.perf_counter()
     staging = job.store.staging(segment)
     shutil.rmtree(staging, ignore_errors=True)
@@ -285,7 +319,9 @@ def _run_segment(con: duckdb.DuckDBPyConnection, job: _Job, path: Path, segment:
         f"""CREATE OR REPLACE TEMP {kind} lines AS SELECT line, msg, {HOST_SQL} AS host, {detect} AS fmt
           FROM (SELECT line, {MSG_SQL} AS msg FROM raw_lines)"""
     )
-    attributed = _attributed_sql(_parsed_sql(job.fmt, "lines"), epoch_sql, job.device, job.pref, job.utc_offset)
+    attributed = _attributed_sql(
+        _parsed_sql(job.fmt, "lines"), epoch_sql, job.device, job.pref, job.utc_offset
+    )
     con.execute(f"CREATE OR REPLACE TEMP TABLE segment_rows AS {attributed}")
     # Lines DuckDB could not even read as text (bad encoding, stray delimiters) join the quarantine.
     con.execute(
@@ -307,9 +343,15 @@ def _run_segment(con: duckdb.DuckDBPyConnection, job: _Job, path: Path, segment:
     _copy_partitioned(con, _ROLLUP_SQL, staging / "dataset=rollup_hourly", segment)
     by_device = _write_quarantine(con, job, segment, staging)
     if job.keep_raw:
-        ym = con.execute("SELECT coalesce(min(ym), strftime(now(), '%Y-%m')) FROM segment_rows WHERE reason IS NULL").fetchone()
+        ym = con.execute(
+            "SELECT coalesce(min(ym), strftime(now(), '%Y-%m')) FROM segment_rows WHERE reason IS NULL"
+        ).fetchone()
         month = ym[0] if ym else "unknown"
-        _archive_raw(path, compression, staging / "raw" / f"pref={job.pref}" / f"ym={month}" / f"{segment}.log.zst")
+        _archive_raw(
+            path,
+            compression,
+            staging / "raw" / f"pref={job.pref}" / f"ym={month}" / f"{segment}.log.zst",
+        )
     con.execute("DROP TABLE segment_rows")
     con.execute(f"DROP {kind} lines")
     con.execute("DROP TABLE IF EXISTS rejects")
@@ -362,7 +404,9 @@ def ingest(
             seg = segment_id(path)
             done = job.store.checkpoint(seg)
             if done is not None:
-                result.segments.append(SegmentResult(**{**done, "path": str(path), "skipped": True}))
+                result.segments.append(
+                    SegmentResult(**{**done, "path": str(path), "skipped": True})
+                )
             else:
                 job.store.undo_partial_publish(seg)
                 outcome = _run_segment(con, job, path, seg, epoch_sql)
@@ -376,7 +420,11 @@ def ingest(
             bytes_done += size
             if progress is not None:
                 estimate = rows_done * sum(sizes) // bytes_done if bytes_done else 0
-                progress(IngestProgress(index + 1, len(files), bytes_done, sum(sizes), rows_done, estimate))
+                progress(
+                    IngestProgress(
+                        index + 1, len(files), bytes_done, sum(sizes), rows_done, estimate
+                    )
+                )
     finally:
         con.close()
     return result

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
-__all__ = ["AddressRange", "CountryRange", "flatten_ranges", "flatten_countries", "read_ranges_csv"]
+__all__ = ["AddressRange", "CountryRange", "flatten_countries", "flatten_ranges", "read_ranges_csv"]
 
 
 @dataclass(frozen=True)
@@ -52,7 +52,9 @@ def _parse_day(text: str, line: int, column: str) -> date | None:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise ValueError(f"{line}行目: {column} が日付（YYYY-MM-DD）ではありません: {text!r}") from None
+        raise ValueError(
+            f"{line}行目: {column} が日付（YYYY-MM-DD）ではありません: {text!r}"
+        ) from None
 
 
 def read_ranges_csv(path: Path) -> list[AddressRange]:
@@ -61,7 +63,9 @@ def read_ranges_csv(path: Path) -> list[AddressRange]:
         reader = csv.DictReader(handle)
         expected = ["organisation", "cidr", "valid_from", "valid_to"]
         if reader.fieldnames != expected:
-            raise ValueError(f"見出し行は {','.join(expected)} でなければなりません: {reader.fieldnames}")
+            raise ValueError(
+                f"見出し行は {','.join(expected)} でなければなりません: {reader.fieldnames}"
+            )
         ranges = []
         for number, row in enumerate(reader, start=2):
             item = AddressRange(
@@ -73,7 +77,9 @@ def read_ranges_csv(path: Path) -> list[AddressRange]:
             try:
                 item.network()
             except ValueError as exc:
-                raise ValueError(f"{number}行目: CIDR が正しくありません: {item.cidr!r} ({exc})") from None
+                raise ValueError(
+                    f"{number}行目: CIDR が正しくありません: {item.cidr!r} ({exc})"
+                ) from None
             if item.valid_from and item.valid_to and item.valid_to < item.valid_from:
                 raise ValueError(f"{number}行目: valid_to が valid_from より前です")
             ranges.append(item)
@@ -131,12 +137,19 @@ def flatten_ranges(ranges: Sequence[AddressRange], utc_offset: timedelta) -> Fla
         blocks = []
         for r in active:
             net = r.network()
-            blocks.append((net.prefixlen, int(net.network_address), int(net.broadcast_address), r.organisation))
+            blocks.append(
+                (
+                    net.prefixlen,
+                    int(net.network_address),
+                    int(net.broadcast_address),
+                    r.organisation,
+                )
+            )
         intervals.extend((epoch, s, e, org) for s, e, org in _paint(blocks))
-    epoch_starts = tuple(
-        datetime.combine(d, time(0), tzinfo=UTC) - utc_offset for d in boundaries
+    epoch_starts = tuple(datetime.combine(d, time(0), tzinfo=UTC) - utc_offset for d in boundaries)
+    return FlatRanges(
+        epoch_starts=(datetime.min.replace(tzinfo=UTC), *epoch_starts), intervals=tuple(intervals)
     )
-    return FlatRanges(epoch_starts=(datetime.min.replace(tzinfo=UTC), *epoch_starts), intervals=tuple(intervals))
 
 
 def flatten_countries(rows: Sequence[CountryRange]) -> list[tuple[int, int, str]]:
@@ -145,5 +158,7 @@ def flatten_countries(rows: Sequence[CountryRange]) -> list[tuple[int, int, str]
     for row in rows:
         net = ipaddress.ip_network(row.cidr, strict=False)
         if isinstance(net, ipaddress.IPv4Network):
-            blocks.append((net.prefixlen, int(net.network_address), int(net.broadcast_address), row.country))
+            blocks.append(
+                (net.prefixlen, int(net.network_address), int(net.broadcast_address), row.country)
+            )
     return _paint(blocks)

@@ -22,7 +22,9 @@ from mamoru.seccloud.engine.store import Store, normalise_prefecture
 __all__ = ["MonthlyFigures", "monthly_report"]
 
 # Mail protocols: an antivirus verdict on these is "malware removed from mail".
-_MAIL_APPS = "('SMTP', 'SMTPS', 'POP3', 'POP3S', 'IMAP', 'IMAPS', 'smtp', 'pop3', 'imap', 'm-FILTER')"
+_MAIL_APPS = (
+    "('SMTP', 'SMTPS', 'POP3', 'POP3S', 'IMAP', 'IMAPS', 'smtp', 'pop3', 'imap', 'm-FILTER')"
+)
 
 _FIGURES_SQL = f"""
 SELECT
@@ -87,8 +89,18 @@ def _quote(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def _rollup_view(con: duckdb.DuckDBPyConnection, store: Store, pref: str, months: list[str], organisation: str | None) -> bool:
-    files = [str(p) for m in months for p in (store.rollups / f"pref={pref}" / f"ym={m}").rglob("*.parquet")]
+def _rollup_view(
+    con: duckdb.DuckDBPyConnection,
+    store: Store,
+    pref: str,
+    months: list[str],
+    organisation: str | None,
+) -> bool:
+    files = [
+        str(p)
+        for m in months
+        for p in (store.rollups / f"pref={pref}" / f"ym={m}").rglob("*.parquet")
+    ]
     if not files:
         con.execute(
             "CREATE OR REPLACE TEMP VIEW rollup AS SELECT NULL::VARCHAR AS ym, NULL::VARCHAR AS org_uid, "

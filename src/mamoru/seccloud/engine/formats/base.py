@@ -18,7 +18,9 @@ from mamoru.seccloud.engine.schema import CORE_COLUMNS
 __all__ = ["LogFormat", "SqlFormat", "select_sql"]
 
 # Columns the ingest fills itself, never a parser.
-_ENGINE_COLUMNS = frozenset({"device_uid", "org_uid", "src_endpoint_location_country", "dst_endpoint_location_country"})
+_ENGINE_COLUMNS = frozenset(
+    {"device_uid", "org_uid", "src_endpoint_location_country", "dst_endpoint_location_country"}
+)
 
 
 class LogFormat(Protocol):

@@ -59,7 +59,9 @@ CEF = SqlFormat(
         "act": "coalesce(cef_kv(ext, 'act'), cef_kv(ext, 'outcome'))",
     },
     columns={
-        "time": _TIME.format(t="coalesce(cef_kv(ext, 'rt'), cef_kv(ext, 'end'), cef_kv(ext, 'start'))"),
+        "time": _TIME.format(
+            t="coalesce(cef_kv(ext, 'rt'), cef_kv(ext, 'end'), cef_kv(ext, 'start'))"
+        ),
         "class_uid": _CLASS,
         "metadata_log_name": "kind",
         "metadata_product_name": "concat_ws(' ', h.vendor, h.product)",
@@ -146,7 +148,7 @@ LEEF = SqlFormat(
         "file_hash_sha256": f"lower({_leef('fileHash')})",
         "device_name": _leef("identHostName"),
         "unmapped": f"""map_from_entries(list_filter([('vendor', h.vendor), ('product', h.product),
-            ('usrName', {_leef('usrName')})], lambda e: e[2] IS NOT NULL))""",
+            ('usrName', {_leef("usrName")})], lambda e: e[2] IS NOT NULL))""",
     },
     reason="CASE WHEN h.ver = '' THEN 'malformed LEEF header' WHEN time IS NULL THEN 'no timestamp (devTime)' END",
 )

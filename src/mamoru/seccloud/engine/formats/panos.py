@@ -19,18 +19,21 @@ _COMMON = (
     "sessionid", "repeatcnt", "sport", "dport", "natsport", "natdport", "flags", "proto",
     "action",
 )  # fmt: skip
-_TRAFFIC_8 = _COMMON + (
+_TRAFFIC_8 = (
+    *_COMMON,
     "bytes", "bytes_sent", "bytes_received", "packets", "start", "elapsed", "category",
     "future_use_4", "seqno", "actionflags", "srcloc", "dstloc", "future_use_5", "pkts_sent",
     "pkts_received", "session_end_reason",
 )  # fmt: skip
-_TRAFFIC_9 = _TRAFFIC_8 + (
+_TRAFFIC_9 = (
+    *_TRAFFIC_8,
     "dg_hier_level_1", "dg_hier_level_2", "dg_hier_level_3", "dg_hier_level_4", "vsys_name",
     "device_name", "action_source", "src_uuid", "dst_uuid", "tunnelid", "monitortag",
     "parent_session_id", "parent_start_time", "tunnel", "assoc_id", "chunks", "chunks_sent",
     "chunks_received", "rule_uuid", "http2_connection",
 )  # fmt: skip
-_TRAFFIC_10 = _TRAFFIC_9 + (
+_TRAFFIC_10 = (
+    *_TRAFFIC_9,
     "link_change_count", "policy_id", "link_switches", "sdwan_cluster", "sdwan_device_type",
     "sdwan_cluster_type", "sdwan_site", "dynusergroup_name", "xff_ip", "src_category",
     "src_profile", "src_model", "src_vendor", "src_osfamily", "src_osversion", "src_host",
@@ -39,19 +42,22 @@ _TRAFFIC_10 = _TRAFFIC_9 + (
     "src_edl", "dst_edl", "hostid", "serialnumber", "src_dag", "dst_dag", "session_owner",
     "high_res_timestamp", "nssai_sst", "nssai_sd",
 )  # fmt: skip
-_THREAT_8 = _COMMON + (
+_THREAT_8 = (
+    *_COMMON,
     "misc", "threatid", "category", "severity", "direction", "seqno", "actionflags", "srcloc",
     "dstloc", "future_use_4", "contenttype", "pcap_id", "filedigest", "cloud", "url_idx",
     "user_agent", "filetype", "xff", "referer", "sender", "subject", "recipient", "reportid",
 )  # fmt: skip
-_THREAT_9 = _THREAT_8 + (
+_THREAT_9 = (
+    *_THREAT_8,
     "dg_hier_level_1", "dg_hier_level_2", "dg_hier_level_3", "dg_hier_level_4", "vsys_name",
     "device_name", "future_use_5", "src_uuid", "dst_uuid", "http_method", "tunnel_id",
     "monitortag", "parent_session_id", "parent_start_time", "tunnel", "thr_category",
     "contentver", "future_use_6", "assoc_id", "ppid", "http_headers", "url_category_list",
     "rule_uuid", "http2_connection", "dynusergroup_name",
 )  # fmt: skip
-_THREAT_10 = _THREAT_9 + (
+_THREAT_10 = (
+    *_THREAT_9,
     "xff_ip", "src_category", "src_profile", "src_model", "src_vendor", "src_osfamily",
     "src_osversion", "src_host", "src_mac", "dst_category", "dst_profile", "dst_model",
     "dst_vendor", "dst_osfamily", "dst_osversion", "dst_host", "dst_mac", "container_id",
@@ -90,7 +96,7 @@ def panos_format(version: str = DEFAULT_VERSION) -> SqlFormat:
     need_traffic = _TRAFFIC_8.index("category") + 1
     need_threat = _THREAT_8.index("direction") + 1
     needed = f"CASE typ WHEN 'TRAFFIC' THEN {need_traffic} ELSE {need_threat} END"
-    kind = f"""CASE WHEN typ = 'TRAFFIC' THEN 'traffic'
+    kind = """CASE WHEN typ = 'TRAFFIC' THEN 'traffic'
       WHEN sub = 'url' THEN 'webfilter'
       WHEN sub IN ('wildfire') THEN 'sandbox'
       WHEN sub IN ('virus', 'wildfire-virus') THEN 'virus'
@@ -135,8 +141,8 @@ def panos_format(version: str = DEFAULT_VERSION) -> SqlFormat:
             "file_name": f"CASE WHEN typ = 'THREAT' AND sub <> 'url' THEN {th('misc')} END",
             "file_hash_sha256": f"CASE WHEN typ = 'THREAT' THEN lower({th('filedigest')}) END",
             "device_name": f"CASE WHEN len(f) >= {len(_TRAFFIC_9)} THEN {tr('device_name')} END",
-            "unmapped": f"""map_from_entries(list_filter([('serial', {tr('serial')}),
-                ('subtype', sub), ('rule', {tr('rule')}), ('srcuser', {tr('srcuser')})],
+            "unmapped": f"""map_from_entries(list_filter([('serial', {tr("serial")}),
+                ('subtype', sub), ('rule', {tr("rule")}), ('srcuser', {tr("srcuser")})],
                 lambda e: e[2] IS NOT NULL))""",
         },
         reason=f"""CASE WHEN len(f) < {needed} THEN 'truncated PAN-OS record ('

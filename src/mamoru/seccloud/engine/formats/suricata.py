@@ -25,7 +25,7 @@ def _j(path: str) -> str:
     return f"j[{_INDEX[path]}]"
 
 
-_KIND = f"""CASE {_j('event_type')}
+_KIND = f"""CASE {_j("event_type")}
   WHEN 'alert' THEN 'ips' WHEN 'flow' THEN 'traffic' WHEN 'netflow' THEN 'traffic'
   WHEN 'http' THEN 'web' WHEN 'smtp' THEN 'mail' WHEN 'anomaly' THEN 'ips'
   WHEN 'dns' THEN 'traffic' WHEN 'tls' THEN 'traffic' WHEN 'fileinfo' THEN 'event'
@@ -68,8 +68,8 @@ SURICATA = SqlFormat(
         "file_name": _j("fileinfo.filename"),
         "file_hash_sha256": f"lower({_j('fileinfo.sha256')})",
         "device_name": _j("host"),
-        "unmapped": f"""map_from_entries(list_filter([('event_type', {_j('event_type')}),
-            ('in_iface', {_j('in_iface')})], lambda e: e[2] IS NOT NULL))""",
+        "unmapped": f"""map_from_entries(list_filter([('event_type', {_j("event_type")}),
+            ('in_iface', {_j("in_iface")})], lambda e: e[2] IS NOT NULL))""",
     },
     reason="""CASE WHEN json_valid(msg) IS NOT TRUE THEN 'invalid JSON'
                    WHEN time IS NULL THEN 'no timestamp' END""",

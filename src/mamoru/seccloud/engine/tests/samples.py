@@ -108,7 +108,5 @@ SURICATA_ALERT = (
     '"signature":"ET SCAN Nmap Scripting Engine User-Agent Detected","category":"Web Application Attack","severity":1},'
     '"http":{"hostname":"www.town.example.lg.jp","url":"/"},"host":"ids-01"}'
 )
-SQUID_DENIED = (
-    "1791162960.123    12 10.1.7.7 TCP_DENIED/403 3900 GET http://blocked.example.com/x - HIER_NONE/- text/html"
-)
+SQUID_DENIED = "1791162960.123    12 10.1.7.7 TCP_DENIED/403 3900 GET http://blocked.example.com/x - HIER_NONE/- text/html"
 GARBAGE = "this line is not a log record at all"

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 
-from mamoru.seccloud.engine.tests import samples as s
 from mamoru.seccloud.engine.ingest import ingest
+from mamoru.seccloud.engine.tests import samples as s
 from mamoru.seccloud.engine.tests.conftest import RANGES, events, write_lines
 
 ALL = [v for k, v in vars(s).items() if k.isupper() and k != "GARBAGE"]
@@ -33,7 +32,9 @@ def ip(text: str) -> int:
     return (a << 24) | (b << 16) | (c << 8) | d
 
 
-def test_fortigate_traffic_is_network_activity_attributed_by_source(rows: dict[str, dict[str, object]]) -> None:
+def test_fortigate_traffic_is_network_activity_attributed_by_source(
+    rows: dict[str, dict[str, object]],
+) -> None:
     row = rows["FortiGate:traffic:close"]
     assert row["time"] == datetime(2026, 10, 5, 1, 0, 1, tzinfo=UTC)
     assert row["class_uid"] == 4001
@@ -64,7 +65,11 @@ def test_fortigate_utm_types(rows: dict[str, dict[str, object]]) -> None:
     sandbox = rows["FortiGate:sandbox:blocked"]
     assert (sandbox["severity"], sandbox["severity_id"]) == ("malicious", 5)
     web = rows["FortiGate:webfilter:blocked"]
-    assert (web["class_uid"], web["category_name"], web["url_hostname"]) == (4002, "Malicious Websites", "phish.example.com")
+    assert (web["class_uid"], web["category_name"], web["url_hostname"]) == (
+        4002,
+        "Malicious Websites",
+        "phish.example.com",
+    )
     spam = rows["FortiGate:spam:blocked"]
     assert (spam["class_uid"], spam["email_from"]) == (4009, "win@example.org")
 
@@ -72,7 +77,11 @@ def test_fortigate_utm_types(rows: dict[str, dict[str, object]]) -> None:
 def test_cef_and_leef(rows: dict[str, dict[str, object]]) -> None:
     cp = rows["Check Point SmartDefense:ips:Drop"]
     assert cp["time"] == datetime(2026, 10, 5, 1, 6, tzinfo=UTC)
-    assert (cp["severity_id"], cp["dst_endpoint_port"], cp["connection_info_protocol_num"]) == (4, 445, 6)
+    assert (cp["severity_id"], cp["dst_endpoint_port"], cp["connection_info_protocol_num"]) == (
+        4,
+        445,
+        6,
+    )
     assert cp["device_name"] == "cp-gw01"
     trend = rows["Trend Micro Deep Discovery Analyzer:sandbox:Quarantine"]
     assert trend["time"] == datetime(2026, 10, 5, 1, 7, tzinfo=UTC)
@@ -81,7 +90,11 @@ def test_cef_and_leef(rows: dict[str, dict[str, object]]) -> None:
     fgt = rows["Fortinet Fortigate:traffic:deny"]
     assert (fgt["action_id"], fgt["dst_endpoint_port"]) == (2, 3389)
     leef = rows["Digital Arts m-FILTER:spam:delete"]
-    assert (leef["class_uid"], leef["email_from"], leef["action_id"]) == (4009, "spam@example.org", 2)
+    assert (leef["class_uid"], leef["email_from"], leef["action_id"]) == (
+        4009,
+        "spam@example.org",
+        2,
+    )
 
 
 def test_panos_traffic_and_threats(rows: dict[str, dict[str, object]]) -> None:
@@ -90,7 +103,11 @@ def test_panos_traffic_and_threats(rows: dict[str, dict[str, object]]) -> None:
     assert (traffic["traffic_bytes_out"], traffic["traffic_bytes_in"]) == (1000, 4000)
     assert traffic["device_name"] == "PA-3220"
     url = rows["PAN-OS:webfilter:block-url"]
-    assert (url["class_uid"], url["url_hostname"], url["category_name"]) == (4002, "bad.example.com", "malware")
+    assert (url["class_uid"], url["url_hostname"], url["category_name"]) == (
+        4002,
+        "bad.example.com",
+        "malware",
+    )
     vuln = rows["PAN-OS:ips:reset-both"]
     assert (vuln["finding_uid"], vuln["severity_id"]) == ("33820", 4)
     assert vuln["finding_title"] == "Apache Struts Remote Code Execution Vulnerability"
@@ -101,7 +118,11 @@ def test_digital_arts(rows: dict[str, dict[str, object]]) -> None:
     assert access["url_path"] == "/お知らせ"
     assert access["org_uid"] == "131016"
     block = rows["i-FILTER:webfilter:block"]
-    assert (block["action_id"], block["url_hostname"], block["category_name"]) == (2, "gamble.example.com", "31")
+    assert (block["action_id"], block["url_hostname"], block["category_name"]) == (
+        2,
+        "gamble.example.com",
+        "31",
+    )
     mail = rows["m-FILTER:virus:delete"]
     assert mail["finding_title"] == "ウイルス削除"
     assert mail["email_to"] == "kaikei@city.example.lg.jp"
@@ -109,7 +130,11 @@ def test_digital_arts(rows: dict[str, dict[str, object]]) -> None:
 
 def test_suricata_and_squid(rows: dict[str, dict[str, object]]) -> None:
     alert = rows["Suricata:ips:allowed"]
-    assert (alert["finding_uid"], alert["severity_id"], alert["device_name"]) == ("2030000", 4, "ids-01")
+    assert (alert["finding_uid"], alert["severity_id"], alert["device_name"]) == (
+        "2030000",
+        4,
+        "ids-01",
+    )
     assert alert["time"] == datetime(2026, 10, 5, 1, 15, 0, 123456, tzinfo=UTC)
     squid = rows["Squid:webfilter:TCP_DENIED"]
     assert (squid["action_id"], squid["url_hostname"]) == (2, "blocked.example.com")
