@@ -113,6 +113,7 @@ def connect(config: EngineConfig | None = None) -> duckdb.DuckDBPyConnection:
         },
     )
     con.execute("SET TimeZone = 'UTC'")
+    con.execute("SET enable_progress_bar = false")
     for macro in _MACROS:
         con.execute(macro)
     return con
