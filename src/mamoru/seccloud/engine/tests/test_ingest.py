@@ -1,0 +1,260 @@
+"""Ingest behaviour: attribution by dated ranges, quarantine, idempotence, crash safety, offline."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+import pytest
+import zstandard
+
+from mamoru.seccloud.engine.db import BUILTIN_EXTENSIONS, EngineConfig, connect
+from mamoru.seccloud.engine.ingest import IngestProgress, ingest
+from mamoru.seccloud.engine.ranges import AddressRange, read_ranges_csv
+from mamoru.seccloud.engine.report import monthly_report
+from mamoru.seccloud.engine.tests import samples as s
+from mamoru.seccloud.engine.tests.conftest import RANGES, Ingest, events, write_lines
+
+
+def fortigate(day: int, srcip: str, action: str = "close") -> str:
+    return (
+        f'date=2026-10-{day:02d} time=12:00:00 devname="FGT" logid="0000000013" type="traffic" '
+        f'subtype="forward" srcip={srcip} srcport=1000 dstip=198.51.100.1 dstport=443 proto=6 '
+        f'action="{action}" service="HTTPS" sentbyte=10 rcvdbyte=20 tz="+0900"'
+    )
+
+
+def test_attribution_respects_validity_dates_and_the_most_specific_range(
+    ingest_lines: Ingest, tmp_path: Path
+) -> None:
+    ranges = [
+        AddressRange("130001", "10.9.0.0/16"),  # the prefecture's block
+        AddressRange("131016", "10.9.1.0/24", valid_to=date(2026, 10, 9)),
+        AddressRange("131024", "10.9.1.0/24", valid_from=date(2026, 10, 10)),
+    ]
+    ingest_lines(
+        [
+            fortigate(9, "10.9.1.5"),
+            fortigate(10, "10.9.1.5"),
+            fortigate(10, "10.9.2.5"),
+            fortigate(10, "172.16.0.1"),
+        ],
+        ranges=ranges,
+    )
+    got = [(str(r["day"]), r["org_uid"]) for r in events(tmp_path / "store")]
+    assert sorted(got, key=str) == sorted(
+        [
+            ("2026-10-09", "131016"),
+            ("2026-10-10", "131024"),
+            ("2026-10-10", "130001"),
+            ("2026-10-10", None),
+        ],
+        key=str,
+    )
+
+
+def test_unreadable_lines_are_quarantined_with_their_reason(tmp_path: Path) -> None:
+    path = tmp_path / "mixed.log"
+    path.write_bytes(
+        (s.FORTIGATE_TRAFFIC + "\n").encode()
+        + b"bad \xff\xfe bytes\n"
+        + b"x\x01y\n"
+        + (s.GARBAGE + "\n").encode()
+    )
+    result = ingest(
+        [path], store=tmp_path / "store", prefecture="13", ranges=RANGES, device="dev-7"
+    )
+    assert (result.rows_stored, result.rows_quarantined) == (1, 3)
+    assert result.quarantined_by_device() == {"dev-7": 3}
+    quarantine = list((tmp_path / "store" / "quarantine").rglob("*.jsonl.zst"))
+    lines = zstandard.ZstdDecompressor().decompress(
+        quarantine[0].read_bytes(), max_output_size=1 << 20
+    )
+    reasons = sorted(json.loads(line)["reason"] for line in lines.decode().splitlines())
+    assert reasons == [
+        "no parser recognised the line",
+        "unreadable line: INVALID ENCODING",
+        "unreadable line: TOO MANY COLUMNS",
+    ]
+
+
+def test_the_same_segment_twice_adds_nothing(ingest_lines: Ingest, tmp_path: Path) -> None:
+    lines = [fortigate(5, "10.1.0.1"), fortigate(5, "10.2.0.1", "deny")]
+    first = ingest_lines(lines)
+    second = ingest_lines(lines)  # same bytes, another file name: the same segment
+    assert not first.segments[0].skipped
+    assert second.segments[0].skipped
+    assert len(events(tmp_path / "store")) == 2
+
+
+def test_gzip_and_zstd_inputs_and_the_raw_archive(tmp_path: Path) -> None:
+    text = (s.FORTIGATE_TRAFFIC + "\n").encode()
+    gz = tmp_path / "a.log.1.gz"
+    gz.write_bytes(gzip.compress(text))
+    zst = tmp_path / "b.log.zst"
+    zst.write_bytes(zstandard.ZstdCompressor().compress(text + (s.FORTIGATE_DENY + "\n").encode()))
+    result = ingest([gz, zst], store=tmp_path / "store", prefecture="13", ranges=RANGES)
+    assert result.rows_stored == 3
+    archives = sorted((tmp_path / "store" / "raw").rglob("*.log.zst"))
+    assert len(archives) == 2
+    restored = {
+        zstandard.ZstdDecompressor().decompress(a.read_bytes(), max_output_size=1 << 20)
+        for a in archives
+    }
+    assert text in restored
+
+
+def test_progress_reports_bytes_and_rows(ingest_lines: Ingest) -> None:
+    seen: list[IngestProgress] = []
+    ingest_lines([fortigate(5, "10.1.0.1")] * 3, progress=seen.append)
+    assert seen[-1].rows_done == 3
+    assert seen[-1].bytes_done == seen[-1].bytes_total > 0
+
+
+def test_a_severity_map_overrides_the_appliance_default(
+    ingest_lines: Ingest, tmp_path: Path
+) -> None:
+    ingest_lines([s.FORTIGATE_IPS], device="fgt-1", severity_map={"critical": 3})
+    (row,) = events(tmp_path / "store")
+    assert (row["severity_id"], row["device_uid"]) == (3, "fgt-1")
+
+
+def test_no_extension_is_installed_or_loaded(tmp_path: Path) -> None:
+    con = connect(EngineConfig(temp_directory=tmp_path))
+    with pytest.raises(Exception, match="inet"):
+        con.execute("SELECT '10.0.0.1'::INET")
+    loaded = {
+        r[0]
+        for r in con.execute(
+            "SELECT extension_name FROM duckdb_extensions() WHERE loaded"
+        ).fetchall()
+    }
+    assert loaded <= BUILTIN_EXTENSIONS
+    assert not any((tmp_path / "no-extensions").rglob("*.duckdb_extension"))
+
+
+def test_the_engine_runs_without_django(tmp_path: Path) -> None:
+    write_lines(tmp_path / "in.log", [s.FORTIGATE_TRAFFIC])
+    code = (
+        "import sys; from pathlib import Path; from mamoru.seccloud.engine import ingest, AddressRange;"
+        f"r = ingest([Path({str(tmp_path / 'in.log')!r})], store=Path({str(tmp_path / 'st')!r}),"
+        " prefecture='13', ranges=[AddressRange('131016', '10.1.0.0/16')]);"
+        "assert 'django' not in sys.modules, 'django imported'; print(r.rows_stored)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "1"
+
+
+_KILL_SCRIPT = """
+import sys
+from pathlib import Path
+from mamoru.seccloud.engine import ingest, AddressRange
+import mamoru.seccloud.engine.store as store
+
+if sys.argv[3] == "stall":
+    # Stop inside the publish, after the journal and the first file are in place.
+    original = store.os.replace
+    calls = {"n": 0}
+    def slow_replace(src, dst):
+        original(src, dst)
+        if "/_state/" not in str(dst):
+            calls["n"] += 1
+            if calls["n"] == 2:
+                print("STALLED", flush=True)
+                import time; time.sleep(60)
+    store.os.replace = slow_replace
+paths = sorted(Path(sys.argv[1]).glob("*.log"))
+result = ingest(paths, store=Path(sys.argv[2]), prefecture="13",
+                ranges=[AddressRange("131016", "10.1.0.0/16"), AddressRange("131024", "10.2.0.0/16")])
+print("DONE", result.rows_stored, flush=True)
+"""
+
+
+def test_sigkill_mid_batch_loses_nothing_and_duplicates_nothing(tmp_path: Path) -> None:
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    expected = 0
+    for n in range(3):
+        lines = [
+            fortigate(1 + (i % 20), f"10.{1 + i % 2}.0.{i % 250}") for i in range(n * 7, n * 7 + 40)
+        ]
+        write_lines(inputs / f"seg{n}.log", lines)
+        expected += len(lines)
+    script = tmp_path / "run.py"
+    script.write_text(_KILL_SCRIPT)
+    store = tmp_path / "store"
+    proc = subprocess.Popen(
+        [sys.executable, str(script), str(inputs), str(store), "stall"],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert proc.stdout is not None
+    deadline = time.monotonic() + 60
+    line = ""
+    while time.monotonic() < deadline and "STALLED" not in line:
+        line = proc.stdout.readline()
+    assert "STALLED" in line
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait(timeout=30)
+    proc.stdout.close()
+    assert list((store / "_state" / "publishing").glob("*.json")), (
+        "the kill should land mid-publish"
+    )
+    again = subprocess.run(
+        [sys.executable, str(script), str(inputs), str(store), "run"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert again.returncode == 0, again.stderr
+    rows = events(store)
+    assert len(rows) == expected
+    assert not list((store / "_state" / "publishing").glob("*.json"))
+
+
+def test_monthly_report_figures(tmp_path: Path) -> None:
+    lines = [v for k, v in vars(s).items() if k.isupper() and k != "GARBAGE"]
+    path = write_lines(tmp_path / "all.log", lines)
+    ingest([path], store=tmp_path / "store", prefecture="13", ranges=RANGES)
+    report = monthly_report(store=tmp_path / "store", prefecture="13", month="2026-10")
+    assert report.firewall_sessions_blocked == 2  # FortiGate deny and FortiGate in CEF mode
+    assert report.firewall_sessions_allowed == 2
+    assert report.ips_detections_by_severity["critical"] == 1
+    assert report.malware_removed_from_mail == 2  # FortiGate SMTP virus + m-FILTER deletion
+    assert report.spam == 2
+    assert report.suspicious_files == 2
+    assert report.url_blocks_by_category["Malicious Websites"] == 1
+    assert report.trend[-1]["month"] == "2026-10"
+    assert report.trend[0]["spam"] == 0
+    only = monthly_report(
+        store=tmp_path / "store", prefecture="13", month="2026-10", organisation="131024"
+    )
+    assert only.spam == 2
+    assert only.firewall_sessions_allowed == 0
+
+
+def test_ranges_csv_errors_are_in_japanese(tmp_path: Path) -> None:
+    good = tmp_path / "r.csv"
+    good.write_text(
+        "organisation,cidr,valid_from,valid_to\n131016,10.1.0.0/16,,2026-12-31\n", encoding="utf-8"
+    )
+    assert read_ranges_csv(good) == [
+        AddressRange("131016", "10.1.0.0/16", None, date(2026, 12, 31))
+    ]
+    bad = tmp_path / "bad.csv"
+    bad.write_text(
+        "organisation,cidr,valid_from,valid_to\n131016,10.1.0.1/16,,\n", encoding="utf-8"
+    )
+    with pytest.raises(ValueError, match="2行目: CIDR"):
+        read_ranges_csv(bad)
