@@ -13,6 +13,7 @@ from django.urls import reverse
 from mamoru.accounts.models import User
 from mamoru.core.testing import Cast, login_verified
 from mamoru.incidents.models import Delivery
+from mamoru.incidents.routing import Category
 from mamoru.incidents.testing import content_dict
 from mamoru.incidents.tests.api_helpers import BASE, client_for, create, report_url, submit
 from mamoru.incidents.tests.denials import ALL
@@ -24,8 +25,10 @@ OTHERS = ("hachioji", "osaka_city", "osaka", "outsider")
 
 @pytest.fixture
 def sent(cast: Cast, ciso: User, django_capture_on_commit_callbacks: Any) -> dict[str, Any]:
-    """A report of 千代田区 with 50 people's data: to 東京都, MIC and NPA, not to PPC."""
-    public_id = create(client_for(cast.chiyoda), content_dict(people=50))
+    """A report of 千代田区 with 50 people's data, a leak that is no attack, the police
+    consulted: to 東京都, MIC and NPA, not to PPC."""
+    data = content_dict(people=50, category=Category.DATA_LEAK, police_consulted=True)
+    public_id = create(client_for(cast.chiyoda), data)
     with django_capture_on_commit_callbacks(execute=True):
         submit(client_for(ciso), public_id)
     tokyo = Delivery.objects.get(report__public_id=public_id, recipient__code="130001")

@@ -14,6 +14,7 @@ from mamoru.accounts.models import User
 from mamoru.core.testing import CHIYODA, TOKYO, Cast, login_verified
 from mamoru.incidents import services
 from mamoru.incidents.models import Delivery, IncidentReport, ReportStatus, Submission
+from mamoru.incidents.routing import Category
 from mamoru.incidents.testing import content_dict, principal
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("mamoru.incidents.tests.pages_urls")]
@@ -26,8 +27,8 @@ def client_for(user: User) -> Client:
     return login_verified(Client(), user)
 
 
-def red_cause_content(people: int = 101) -> dict[str, Any]:
-    data = content_dict(people=people)
+def red_cause_content(people: int = 101, **fields: Any) -> dict[str, Any]:
+    data = content_dict(people=people, **fields)
     data["section_tlp"] = {"cause": "red"}
     data["red_recipients"] = {"cause": ["PPC"]}
     return data
@@ -334,8 +335,9 @@ def test_others_get_404_for_every_object_page(
 
 
 def test_a_recipient_not_addressed_gets_nothing(cast: Cast, ciso: User) -> None:
-    """50 people: no report to PPC, so PPC's staff learn nothing of it."""
-    public_id = submit(cast, ciso, red_cause_content(people=50))
+    """A leak of 50 people that is no attack: no report to PPC, so PPC's staff learn
+    nothing of it."""
+    public_id = submit(cast, ciso, red_cause_content(people=50, category=Category.DATA_LEAK))
     assert not Delivery.objects.filter(report__public_id=public_id, recipient__code="PPC").exists()
     ppc = client_for(cast.ppc)
     tokyo = Delivery.objects.get(report__public_id=public_id, recipient__code=TOKYO)
