@@ -42,6 +42,20 @@ class TimingChoice(models.TextChoices):
     IMMEDIATELY = Timing.IMMEDIATELY.value, _("直ちに")
 
 
+class NoticeStatus(models.TextChoices):
+    """Where the duty to notify the people whose data it is stands (本人への通知,
+    個人情報保護法第68条第2項, 番号法第29条の4第2項)."""
+
+    NOT_RECORDED = "", _("未記録")
+    PENDING = "pending", _("未実施")
+    IN_PROGRESS = "in_progress", _("通知中（一部の本人に通知済み）")
+    DONE = "done", _("通知済み")
+    # 法第68条第2項第1号: notice is difficult, and a substitute measure (e.g. publication).
+    SUBSTITUTE = "substitute", _("通知が困難なため代わりの措置（公表など）を実施")
+    # 法第68条第2項第2号: the data includes information that may be withheld from disclosure.
+    EXEMPT = "exempt", _("通知しない（不開示情報を含むため）")
+
+
 class IncidentReport(models.Model):
     """One incident of one organisation, from the first draft to the final report."""
 
@@ -68,6 +82,18 @@ class IncidentReport(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
     closed_at = models.DateTimeField(null=True, blank=True)
+    individual_notice_status = models.CharField(
+        _("本人への通知の状況"),
+        max_length=16,
+        choices=NoticeStatus.choices,
+        default=NoticeStatus.NOT_RECORDED,
+        blank=True,
+    )
+    individual_notice_note = models.TextField(_("本人への通知の記録"), blank=True)
+    individual_notice_updated_at = models.DateTimeField(null=True, blank=True)
+    individual_notice_updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     objects = TenantManager()
 

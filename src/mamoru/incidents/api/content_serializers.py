@@ -100,14 +100,31 @@ class PersonalDataSerializer(Serializer):
         allow_null=True,
         help_text="本人の数（調査中は最大の見込み。不明なら空欄）",
     )
-    sensitive = _flag("要配慮個人情報（病歴、犯罪の経歴など）が含まれる")
+    my_number_people = StrictIntegerField(
+        min_value=0,
+        required=False,
+        allow_null=True,
+        help_text="そのうち個人番号を含む本人の数（番号法の報告規則第2条第4号。不明なら空欄）",
+    )
+    sensitive = _flag("要配慮個人情報（病歴、健康診断等の結果、犯罪の経歴など）が含まれる")
     ordinance_sensitive = _flag("条例要配慮個人情報が含まれる")
-    financial_damage_risk = _flag("不正に使われると財産的被害が生じるおそれ（口座番号など）")
-    improper_purpose = _flag("不正の目的をもって行われたおそれ（サイバー攻撃、内部不正など）")
+    financial_damage_risk = _flag(
+        "不正に使われると財産的被害が生じるおそれ（クレジットカード番号、ログインIDと"
+        "パスワードなど）"
+    )
+    improper_purpose = _flag(
+        "不正の目的をもって行われたおそれ（内部不正など。サイバー攻撃と盗難は種別から判断）"
+    )
     my_number = _flag("マイナンバー（特定個人情報）が含まれる")
     in_my_number_system = _flag("情報提供ネットワークシステム又は個人番号利用事務のシステムで管理")
+    in_my_number_related_system = _flag("個人番号関係事務（給与・源泉徴収など）のシステムで管理")
+    in_contractor_system = _flag("委託先が個人番号利用事務・関係事務に使うシステムで管理")
+    improper_use = _flag("特定個人情報が不正の目的で利用された（おそれを含む）")
+    improper_provision = _flag("特定個人情報が不正の目的で提供された（おそれを含む）")
     publicly_viewable = _flag("インターネット等で不特定多数が閲覧できる状態になった")
-    high_grade_encryption = _flag("高度な暗号化などの措置が講じられていた")
+    high_grade_encryption = _flag(
+        "高度な暗号化などの措置が講じられ、復号の鍵も分けて管理されていた"
+    )
 
 
 class FactsSerializer(Serializer):

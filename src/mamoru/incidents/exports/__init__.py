@@ -1,4 +1,5 @@
-"""Exports of incident submissions: STIX 2.1, the PPC report items, PDF and CSV.
+"""Exports of incident submissions: STIX 2.1, the PPC report items, PDF, CSV and the common
+ransomware/DDoS form.
 
 Every format takes views already cut for their audience by ``content.view_for`` and
 returns the file's bytes. The API and the pages look a format up here by name::
@@ -16,6 +17,7 @@ from types import MappingProxyType
 from typing import Final
 
 from mamoru.incidents.exports.base import Exporter, ExportError
+from mamoru.incidents.exports.common_form import CommonFormExporter, common_form_items
 from mamoru.incidents.exports.csv_export import CsvExporter
 from mamoru.incidents.exports.pdf import PdfExporter, PdfUnavailableError
 from mamoru.incidents.exports.ppc import PpcExporter, PpcItem, PpcReport, ppc_report
@@ -29,6 +31,7 @@ __all__ = [
     "PpcItem",
     "PpcReport",
     "bundle_for",
+    "common_form_items",
     "ppc_report",
 ]
 
@@ -38,5 +41,6 @@ _FORMATS: Final[tuple[Exporter, ...]] = (
     PpcExporter(),
     PdfExporter(),
     CsvExporter(),
+    CommonFormExporter(),
 )
 EXPORTERS: Final[Mapping[str, Exporter]] = MappingProxyType({e.name: e for e in _FORMATS})

@@ -138,7 +138,9 @@ class _Items:
             for name, moment in (
                 ("発生日時", timeline.started),
                 ("発覚日時", timeline.aware),
-                ("報告対象事態に該当すると判断した日時", timeline.determined),
+                # Q&A（行政機関等編）Q3-4-1: the clock starts when a member of staff knew,
+                # not when a manager decided; the label says so, so nobody enters the latter.
+                ("報告対象事態を知った日時（職員が知った時点）", timeline.determined),
                 ("封じ込めの日時", timeline.contained),
             ):
                 if moment is not None:
@@ -158,6 +160,17 @@ class _Items:
             lines += _yes(data.sensitive, "要配慮個人情報を含む")
             lines += _yes(data.ordinance_sensitive, "条例要配慮個人情報を含む")
             lines += _yes(data.my_number, "特定個人情報（個人番号を含む）を含む")
+            lines += _yes(
+                data.in_my_number_system,
+                "情報提供ネットワークシステム又は個人番号利用事務の情報システムで管理",
+            )
+            lines += _yes(
+                data.in_my_number_related_system,
+                "個人番号関係事務（給与・源泉徴収等）の情報システムで管理",
+            )
+            lines += _yes(
+                data.in_contractor_system, "委託先が個人番号利用事務等に使う情報システムで管理"
+            )
             lines += _yes(data.publicly_viewable, "電磁的方法により不特定多数の者が閲覧できる状態")
             lines += _yes(data.high_grade_encryption, "高度な暗号化その他の必要な措置を講じている")
         lines.append(self._text("personal_data"))
@@ -168,6 +181,11 @@ class _Items:
         data = self._data()
         count = data.people if data is not None else None
         lines = [f"{count:,}人" if count is not None else ""]
+        if data is not None and data.my_number:
+            holders = data.my_number_people
+            lines.append(
+                "うち個人番号を含む本人: " + (f"{holders:,}人" if holders is not None else "調査中")
+            )
         label = f"漏えい等が発生し、又は発生したおそれがある{form.data_term}に係る本人の数"
         return self._item(3, label, ("personal_data",), lines)
 
@@ -177,8 +195,14 @@ class _Items:
             lines.append("委託先の関与: あり")
             lines.append(self._text("contractor"))
         data = self._data()
-        if data is not None and data.improper_purpose:
-            lines.append("不正の目的をもって行われたおそれがある")
+        if data is not None and self.facts.improper_act:
+            lines.append(
+                "不正の目的をもって行われたおそれがある行為（サイバー攻撃・盗難・内部不正等）による"
+            )
+        if data is not None and data.improper_use:
+            lines.append("不正の目的をもって特定個人情報が利用された（おそれを含む）")
+        if data is not None and data.improper_provision:
+            lines.append("不正の目的をもって特定個人情報が提供された（おそれを含む）")
         return self._item(4, "原因", ("cause", "contractor"), lines)
 
     def secondary_damage(self) -> PpcItem:

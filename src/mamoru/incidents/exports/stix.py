@@ -88,6 +88,7 @@ INCIDENT_TYPES: Final[dict[Category, tuple[str, ...]]] = {
     Category.WEB_DEFACEMENT: ("modification-information",),
     Category.MALWARE: ("infected-by-known-malware",),
     Category.MEDIA_LOSS_THEFT: ("equipment-loss",),
+    Category.MEDIA_THEFT: ("equipment-loss",),
     Category.MISDELIVERY: ("unauthorized-release", "unintentional"),
     Category.SYSTEM_FAILURE: ("denial-of-service", "unintentional"),
     Category.OTHER: ("unspecified",),

@@ -13,6 +13,7 @@ from mamoru.incidents.routing.engine import (
     RouteReason,
     describe_recipient,
     explain,
+    individual_notice_bases,
     route,
 )
 from mamoru.incidents.routing.facts import (
@@ -61,6 +62,7 @@ __all__ = [
     "Trigger",
     "describe_recipient",
     "explain",
+    "individual_notice_bases",
     "load_ruleset",
     "load_rulesets",
     "route",

@@ -113,6 +113,11 @@ REPORT_FACTS: Final[dict[str, FactSpec]] = {
     "cyber_attack": FactSpec(
         FactKind.BOOL, "サイバー攻撃によるものである", lambda s: s.facts.is_cyber_attack
     ),
+    "improper_act": FactSpec(
+        FactKind.BOOL,
+        "不正の目的をもって行われたおそれがある行為（サイバー攻撃・盗難・内部不正）による",
+        lambda s: s.facts.improper_act,
+    ),
     "police_consulted": FactSpec(
         FactKind.BOOL, "警察に相談している", lambda s: s.facts.police_consulted
     ),
@@ -134,6 +139,19 @@ REPORT_FACTS: Final[dict[str, FactSpec]] = {
         lambda s: s.facts.personal_data is not None,
     ),
     "personal_data.people": FactSpec(FactKind.INT, "本人の数", lambda s: _pd(s).people),
+    "personal_data.people_unknown": FactSpec(
+        FactKind.BOOL,
+        "本人の数が未確定（100人を超えるおそれを否定できない）",
+        lambda s: s.facts.personal_data is not None and _pd(s).people_unknown,
+    ),
+    "personal_data.my_number_people": FactSpec(
+        FactKind.INT, "個人番号を含む本人の数", lambda s: _pd(s).my_number_people
+    ),
+    "personal_data.my_number_people_unknown": FactSpec(
+        FactKind.BOOL,
+        "個人番号を含む本人の数が未確定（100人を超えるおそれを否定できない）",
+        lambda s: _pd(s).my_number_people_unknown,
+    ),
     "personal_data.kinds": FactSpec(
         FactKind.SET, "個人情報の項目", lambda s: frozenset(_pd(s).kinds)
     ),
@@ -151,6 +169,20 @@ REPORT_FACTS: Final[dict[str, FactSpec]] = {
     "personal_data.in_my_number_system": _pd_flag(
         "in_my_number_system",
         "情報提供ネットワークシステム又は個人番号利用事務の情報システムで管理される",
+    ),
+    "personal_data.in_my_number_related_system": _pd_flag(
+        "in_my_number_related_system",
+        "個人番号関係事務（給与・源泉徴収など）の情報システムで管理される",
+    ),
+    "personal_data.in_contractor_system": _pd_flag(
+        "in_contractor_system",
+        "委託先が個人番号利用事務・個人番号関係事務に使う情報システムで管理される",
+    ),
+    "personal_data.improper_use": _pd_flag(
+        "improper_use", "不正の目的をもって特定個人情報が利用された（おそれを含む）"
+    ),
+    "personal_data.improper_provision": _pd_flag(
+        "improper_provision", "不正の目的をもって特定個人情報が提供された（おそれを含む）"
     ),
     "personal_data.publicly_viewable": _pd_flag(
         "publicly_viewable", "不特定多数の者が閲覧できる状態に置かれた"

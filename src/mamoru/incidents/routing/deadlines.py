@@ -11,6 +11,11 @@ and is one of:
 Periods in days end at 23:59:59 JST of their last day. By default the day of the trigger
 is not counted (民法 第140条, 初日不算入); a rule may count it (``first_day: counted``) and may
 move a last day that falls on a closed day to the next business day (``roll_forward: true``).
+
+Closed days are weekends, national holidays and the year-end closure (12/29–1/3). A rule may
+say ``calendar: holidays_only`` to keep the year-end closure open: an indicative target for
+a report that no law times (e.g. "promptly" to the prefecture) must not wait six days for
+the offices to reopen when the legal report to PPC is due within three.
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ from __future__ import annotations
 import enum
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Final
 
@@ -76,6 +81,7 @@ class DeadlineSpec:
     period: Period  # the deadline when FIXED, the indicative time otherwise
     first_day_counted: bool = False
     roll_forward: bool = False
+    holidays_only: bool = False  # the year-end closure is not a closed day for this deadline
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,7 +149,10 @@ class Due:
 
 # --- parsing ------------------------------------------------------------------------------
 
-_SPEC_KEYS: Final = frozenset({"trigger", "within", "indicative", "first_day", "roll_forward"})
+_SPEC_KEYS: Final = frozenset(
+    {"trigger", "within", "indicative", "first_day", "roll_forward", "calendar"}
+)
+_CALENDARS: Final = ("government", "holidays_only")
 
 
 def parse_phase_deadline(raw: object) -> PhaseDeadline:
@@ -192,7 +201,17 @@ def parse_deadline_spec(raw: Mapping[object, object]) -> DeadlineSpec:
     roll_forward = raw.get("roll_forward", False)
     if not isinstance(roll_forward, bool):
         raise RuleFormatError("'roll_forward' is true or false")
-    return DeadlineSpec(trigger, timing, period, first_day == "counted", roll_forward)
+    calendar = raw.get("calendar", "government")
+    if calendar not in _CALENDARS:
+        raise RuleFormatError(f"'calendar' is government or holidays_only, not {calendar!r}")
+    return DeadlineSpec(
+        trigger,
+        timing,
+        period,
+        first_day == "counted",
+        roll_forward,
+        holidays_only=calendar == "holidays_only",
+    )
 
 
 def _parse_trigger(raw: object) -> Trigger:
@@ -241,6 +260,8 @@ def due_instant(
 ) -> datetime:
     """When a period that starts at ``start`` runs out, in Japan time."""
     start = to_jst(start)
+    if spec.holidays_only:
+        calendar = replace(calendar, closed_month_days=frozenset())
     amount = spec.period.amount
     if spec.period.unit is Unit.HOURS:
         return start + timedelta(hours=amount)

@@ -45,6 +45,7 @@ class RouteReason:
     matched: tuple[str, ...]  # the facts that met the rule's condition, in Japanese
     preliminary: Due | None
     final: Due | None
+    individual_notice: str | None = None  # basis of the duty to tell the people, if any
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,6 +145,7 @@ def _reason(rule: Rule, target: _Target, scope: Scope, calendar: BusinessCalenda
         matched=matched,
         preliminary=dues[Phase.PRELIMINARY],
         final=dues[Phase.FINAL],
+        individual_notice=rule.individual_notice,
     )
 
 
@@ -185,6 +187,14 @@ def route(
     return [_merge(targets[code], found[code]) for code in targets]
 
 
+def individual_notice_bases(recipients: Sequence[RoutedRecipient]) -> tuple[str, ...]:
+    """The legal bases of the duty to notify the people whose data it is (本人への通知), one
+    per rule that imposes it; empty when no routed rule does. The duty stands beside the
+    report to PPC and in the same cases (個人情報保護法第68条第2項, 番号法第29条の4第2項)."""
+    bases = (r.individual_notice for rec in recipients for r in rec.reasons)
+    return tuple(dict.fromkeys(b for b in bases if b is not None))
+
+
 # --- explanation --------------------------------------------------------------------------
 
 
@@ -223,8 +233,16 @@ def routing_notes(
             f"「{Trigger.DETERMINED.label}」が未記録のため、それを起点とする期限は"
             f"「{Trigger.AWARE.label}」から数えています。"
         )
-    if facts.personal_data is not None and facts.personal_data.people is None:
-        notes.append("本人の数が未確定のため、人数による報告要否は判定していません。")
+    if facts.personal_data is not None and facts.personal_data.people_unknown:
+        notes.append(
+            "本人の数が未確定のため、100人を超える漏えい等の「おそれ」があるものとして扱って"
+            "います（個人情報保護法施行規則第43条第4号）。数え終えたら入力してください。"
+        )
+    if facts.personal_data is not None and facts.personal_data.my_number_people_unknown:
+        notes.append(
+            "個人番号を含む本人の数が未確定のため、100人を超える「おそれ」があるものとして"
+            "扱っています（特定個人情報の漏えい等に関する報告等に関する規則第2条第4号）。"
+        )
     return notes
 
 
@@ -242,4 +260,10 @@ def explain(
         lines.append("このインシデントの報告先はありません。")
     for recipient in recipients:
         lines.extend(describe_recipient(recipient))
+    bases = individual_notice_bases(recipients)
+    if bases:
+        lines.append(
+            "■ 本人への通知: 漏えい等した情報の本人に、速やかに通知する義務があります"
+            f"（{'、'.join(bases)}）。"
+        )
     return lines

@@ -22,7 +22,8 @@ class Category(enum.StrEnum):
     DDOS = "ddos"
     WEB_DEFACEMENT = "web_defacement"
     MALWARE = "malware"
-    MEDIA_LOSS_THEFT = "media_loss_theft"
+    MEDIA_LOSS_THEFT = "media_loss_theft"  # loss; the value predates MEDIA_THEFT
+    MEDIA_THEFT = "media_theft"
     MISDELIVERY = "misdelivery"
     SYSTEM_FAILURE = "system_failure"
     OTHER = "other"
@@ -39,7 +40,8 @@ _CATEGORY_LABELS: Final[dict[Category, str]] = {
     Category.DDOS: "DDoS攻撃",
     Category.WEB_DEFACEMENT: "ウェブサイト改ざん",
     Category.MALWARE: "マルウェア感染",
-    Category.MEDIA_LOSS_THEFT: "媒体の紛失・盗難",
+    Category.MEDIA_LOSS_THEFT: "媒体の紛失",
+    Category.MEDIA_THEFT: "媒体の盗難",
     Category.MISDELIVERY: "誤送付・誤送信",
     Category.SYSTEM_FAILURE: "システム障害",
     Category.OTHER: "その他",
@@ -54,6 +56,23 @@ CYBER_ATTACK_CATEGORIES: Final = frozenset(
         Category.DDOS,
         Category.WEB_DEFACEMENT,
         Category.MALWARE,
+    }
+)
+
+
+# Categories that are in themselves an act with an improper purpose (不正の目的をもって行われた
+# おそれがある行為) when personal data is involved: 施行規則第43条第3号 and 番号法の報告規則
+# 第2条第2号イ. A cyber attack that gets at data is an intrusion, and theft is theft; neither
+# needs a motive to be proven ("おそれ"). A DDoS attack makes data unavailable for a while but
+# does not leak, lose or damage it, so it is not in the list; an insider's misuse is not a
+# category and keeps the manual flag ``PersonalData.improper_purpose``.
+IMPROPER_ACT_CATEGORIES: Final = frozenset(
+    {
+        Category.RANSOMWARE,
+        Category.UNAUTHORISED_ACCESS,
+        Category.WEB_DEFACEMENT,
+        Category.MALWARE,
+        Category.MEDIA_THEFT,
     }
 )
 
@@ -140,7 +159,10 @@ class PersonalData:
     """Personal data that leaked, was lost or damaged, or may have been (漏えい等のおそれを含む).
 
     ``people`` is the number of people whose data is or may be affected (the upper estimate
-    while investigating); ``None`` means not known yet, and then no threshold is met.
+    while investigating); ``None`` means not known yet. An unknown number is not zero: the
+    rules treat it as a leak that may exceed their thresholds ("おそれ") until it is counted.
+    ``my_number_people`` is the number of those whose My Number is among the data (番号法の
+    報告規則第2条第4号 counts them, not everyone); ``None`` while not counted.
     """
 
     kinds: tuple[str, ...] = ()
@@ -153,10 +175,34 @@ class PersonalData:
     in_my_number_system: bool = False  # held in 情報提供NWS or a 個人番号利用事務 system
     publicly_viewable: bool = False  # 電磁的方法により不特定多数の者が閲覧できる状態
     high_grade_encryption: bool = False  # 高度な暗号化その他の必要な措置を講じたもの
+    my_number_people: int | None = None  # 個人番号の本人の数 (番号法の報告規則第2条第4号)
+    in_my_number_related_system: bool = False  # 個人番号関係事務のシステム (第2条第1号ハ)
+    in_contractor_system: bool = False  # 委託先が事務に使うシステム (第2条第1号ハ)
+    improper_use: bool = False  # 不正の目的で利用された(おそれ) (第2条第2号ロ)
+    improper_provision: bool = False  # 不正の目的で提供された(おそれ) (第2条第2号ハ)
 
     def __post_init__(self) -> None:
-        if self.people is not None and self.people < 0:
-            raise ValueError("people must not be negative")
+        for count in (self.people, self.my_number_people):
+            if count is not None and count < 0:
+                raise ValueError("people must not be negative")
+        if (
+            self.people is not None
+            and self.my_number_people is not None
+            and self.my_number_people > self.people
+        ):
+            raise ValueError("my_number_people must not exceed people")
+
+    @property
+    def people_unknown(self) -> bool:
+        """No count yet: the leak may still exceed any threshold."""
+        return self.people is None
+
+    @property
+    def my_number_people_unknown(self) -> bool:
+        """My Number holders not counted, and not bounded by a known total of 100 or fewer."""
+        if not self.my_number or self.my_number_people is not None:
+            return False
+        return self.people is None or self.people > 100
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,6 +226,17 @@ class IncidentFacts:
         if self.cyber_attack is not None:
             return self.cyber_attack
         return self.category in CYBER_ATTACK_CATEGORIES
+
+    @property
+    def improper_act(self) -> bool:
+        """Whether the data was reached through an act with an improper purpose (規則第43条第3号):
+        ticked by the reporter (an insider), or implied by the category (an attack that is not
+        declared otherwise, or a theft)."""
+        if self.personal_data is not None and self.personal_data.improper_purpose:
+            return True
+        if self.category is Category.MEDIA_THEFT:
+            return True
+        return self.category in IMPROPER_ACT_CATEGORIES and self.is_cyber_attack
 
     @property
     def all_segments(self) -> frozenset[Segment]:

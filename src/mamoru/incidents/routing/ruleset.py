@@ -36,7 +36,18 @@ _RULE_ID: Final = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
 _TOP_KEYS: Final = frozenset({"schema", "effective_from", "revision", "title", "services", "rules"})
 _RULE_KEYS: Final = frozenset(
-    {"id", "label", "recipient", "obligation", "basis", "form", "when", "grants", "deadlines"}
+    {
+        "id",
+        "label",
+        "recipient",
+        "obligation",
+        "basis",
+        "form",
+        "when",
+        "grants",
+        "deadlines",
+        "individual_notice",
+    }
 )
 _REQUIRED_RULE_KEYS: Final = frozenset(
     {"id", "label", "recipient", "obligation", "basis", "when", "grants", "deadlines"}
@@ -78,6 +89,9 @@ class Rule:
     preliminary: PhaseDeadline | None
     final: PhaseDeadline | None
     form: str | None = None  # the recipient's own report form, when it has one
+    # When the rule applies, the people whose data it is must be told too (本人への通知);
+    # the text is the legal basis of that duty, e.g. 個人情報保護法第68条第2項.
+    individual_notice: str | None = None
 
     def deadline(self, phase: Phase) -> PhaseDeadline | None:
         return self.preliminary if phase is Phase.PRELIMINARY else self.final
@@ -262,6 +276,9 @@ def _build_rule(raw: Mapping[object, object], rule_id: str) -> Rule:
     form = raw.get("form")
     if form is not None and not isinstance(form, str):
         raise RuleFormatError("form must be a text id")
+    notice = raw.get("individual_notice")
+    if notice is not None and (not isinstance(notice, str) or not notice.strip()):
+        raise RuleFormatError("individual_notice must be the text of the duty's legal basis")
     return Rule(
         id=rule_id,
         label=str(raw["label"]),
@@ -273,6 +290,7 @@ def _build_rule(raw: Mapping[object, object], rule_id: str) -> Rule:
         preliminary=_phase(deadlines, Phase.PRELIMINARY),
         final=_phase(deadlines, Phase.FINAL),
         form=form,
+        individual_notice=None if notice is None else notice.strip(),
     )
 
 

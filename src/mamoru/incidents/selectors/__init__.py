@@ -1,6 +1,11 @@
 """Reads of the incidents app, each taking the acting principal: the access gate."""
 
 from mamoru.incidents.selectors.diff import Change, submission_diff
+from mamoru.incidents.selectors.notices import (
+    IndividualNotice,
+    individual_notice_of,
+    report_individual_notice,
+)
 from mamoru.incidents.selectors.reports import (
     InboxItem,
     deliveries_due_soon,
@@ -26,6 +31,7 @@ __all__ = [
     "Change",
     "InboxItem",
     "IncidentStatistics",
+    "IndividualNotice",
     "deliveries_due_soon",
     "deliveries_overdue",
     "inbox",
@@ -33,10 +39,12 @@ __all__ = [
     "inbox_item_get",
     "inbox_items",
     "incident_statistics",
+    "individual_notice_of",
     "notification_get",
     "notifications_of",
     "report_deliveries",
     "report_get",
+    "report_individual_notice",
     "report_visible",
     "reports_deliveries",
     "reports_own",

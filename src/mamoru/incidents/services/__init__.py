@@ -11,6 +11,7 @@ from mamoru.incidents.services.deliveries import (
     delivery_acknowledge,
     message_post,
 )
+from mamoru.incidents.services.notices import report_individual_notice_update
 from mamoru.incidents.services.notifications import (
     notification_emails_send,
     notification_mark_read,
@@ -37,6 +38,7 @@ __all__ = [
     "notify_organisation",
     "report_approve_and_submit",
     "report_create",
+    "report_individual_notice_update",
     "report_reopen",
     "report_request_approval",
     "report_update_draft",

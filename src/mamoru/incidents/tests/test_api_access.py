@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from mamoru.accounts.models import User
 from mamoru.incidents.models import Delivery
+from mamoru.incidents.routing import Category
 from mamoru.incidents.testing import BASE, content_dict, create, report_url, submit
 from mamoru.incidents.tests.denials import ALL
 from mamoru.testing import Cast, SignIn, results
@@ -25,8 +26,10 @@ OTHERS = ("hachioji", "osaka_city", "osaka", "outsider")
 def sent(
     cast: Cast, ciso: User, django_capture_on_commit_callbacks: Any, signed_in: SignIn
 ) -> dict[str, Any]:
-    """A report of 千代田区 with 50 people's data: to 東京都, MIC and NPA, not to PPC."""
-    public_id = create(signed_in(cast.chiyoda, api=True), content_dict(people=50))
+    """A report of 千代田区 with 50 people's data, a leak that is no attack, the police
+    consulted: to 東京都, MIC and NPA, not to PPC."""
+    data = content_dict(people=50, category=Category.DATA_LEAK, police_consulted=True)
+    public_id = create(signed_in(cast.chiyoda, api=True), data)
     with django_capture_on_commit_callbacks(execute=True):
         submit(signed_in(ciso, api=True), public_id)
     tokyo = Delivery.objects.get(report__public_id=public_id, recipient__code="130001")

@@ -44,7 +44,8 @@ def test_from_draft_to_final(
     assert "personal_data" in ppc_item["content"]["sections"]
     assert "police" not in ppc_item["content"]["sections"]  # not granted to PPC
     assert "police" in ppc_item["withheld"]
-    assert "category" not in ppc_item["content"]["facts"]
+    assert "police_consulted" not in ppc_item["content"]["facts"]  # police: not granted
+    assert "category" in ppc_item["content"]["facts"]  # granted: the ground of 第43条第3号
     assert ppc_item["content"]["facts"]["personal_data"]["people"] == 150
     tokyo_item = inbox(signed_in(cast.tokyo, api=True))[0]
     assert "category" in tokyo_item["sections"]

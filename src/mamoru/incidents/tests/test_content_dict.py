@@ -15,6 +15,7 @@ from mamoru.incidents.content import (
     ContentError,
     ReportContent,
     Tlp,
+    content_warnings,
     from_dict,
     to_dict,
 )
@@ -59,14 +60,26 @@ services = st.builds(
     critical_infrastructure=st.none() | st.booleans(),
     segment=st.none() | st.sampled_from(Segment),
 )
-personal = st.builds(
-    PersonalData,
-    kinds=st.lists(text, max_size=3).map(tuple),
-    people=st.none() | st.integers(0, 10**7),
-    sensitive=st.booleans(),
-    improper_purpose=st.booleans(),
-    my_number=st.booleans(),
-)
+
+
+@st.composite
+def personal(draw: st.DrawFn) -> PersonalData:
+    people = draw(st.none() | st.integers(0, 10**7))
+    holders = st.integers(0, 10**7 if people is None else people)
+    return PersonalData(
+        kinds=tuple(draw(st.lists(text, max_size=3))),
+        people=people,
+        my_number_people=draw(st.none() | holders),
+        sensitive=draw(st.booleans()),
+        improper_purpose=draw(st.booleans()),
+        my_number=draw(st.booleans()),
+        in_my_number_related_system=draw(st.booleans()),
+        in_contractor_system=draw(st.booleans()),
+        improper_use=draw(st.booleans()),
+        improper_provision=draw(st.booleans()),
+    )
+
+
 facts = st.builds(
     IncidentFacts,
     category=st.sampled_from(Category),
@@ -76,7 +89,7 @@ facts = st.builds(
     cyber_attack=st.none() | st.booleans(),
     services=st.lists(services, max_size=3).map(tuple),
     segments=st.frozensets(st.sampled_from(Segment)),
-    personal_data=st.none() | personal,
+    personal_data=st.none() | personal(),
     police_consulted=st.booleans(),
 )
 section_names = st.sampled_from(sorted(SECTIONS))
@@ -151,3 +164,67 @@ def test_people_must_be_a_number_not_a_flag() -> None:
 def test_an_unknown_section_is_refused() -> None:
     with pytest.raises(ValueError, match="unknown report section"):
         from_dict({**minimal(), "sections": {"gossip": "x"}})
+
+
+def _with_personal(**personal_data: object) -> dict[str, object]:
+    return {
+        "title": "t",
+        "facts": {
+            "category": "data_leak",
+            "timeline": {"aware": "2025-11-12T10:00:00+09:00"},
+            "personal_data": personal_data,
+        },
+    }
+
+
+def test_my_number_holders_cannot_outnumber_the_people() -> None:
+    with pytest.raises(ContentError) as caught:
+        from_dict(_with_personal(people=10, my_number_people=11))
+    assert caught.value.path == "facts.personal_data.my_number_people"
+    assert "本人の数以下" in caught.value.message
+
+
+def test_the_new_my_number_facts_survive_the_stored_form() -> None:
+    content = from_dict(
+        _with_personal(people=10, my_number_people=4, my_number=True, in_contractor_system=True)
+    )
+    data = content.facts.personal_data
+    assert data is not None
+    assert (data.my_number_people, data.in_contractor_system) == (4, True)
+    assert from_dict(to_dict(content)) == content
+
+
+def test_a_determination_days_after_awareness_is_warned_about() -> None:
+    late = from_dict(
+        {
+            "title": "t",
+            "facts": {
+                "category": "ransomware",
+                "timeline": {
+                    "aware": "2025-11-12T10:00:00+09:00",
+                    "determined": "2025-11-19T10:00:00+09:00",
+                },
+            },
+        }
+    )
+    on_time = from_dict(
+        {
+            "title": "t",
+            "facts": {
+                "category": "ransomware",
+                "timeline": {
+                    "aware": "2025-11-12T10:00:00+09:00",
+                    "determined": "2025-11-13T10:00:00+09:00",
+                },
+            },
+        }
+    )
+    (warning,) = content_warnings(late)
+    assert warning.path == "facts.timeline.determined"
+    assert "職員のだれか" in warning.message
+    assert content_warnings(on_time) == []
+
+
+def test_an_uncounted_leak_is_warned_about() -> None:
+    (warning,) = content_warnings(from_dict(_with_personal(kinds=["氏名"])))
+    assert warning.path == "facts.personal_data.people"

@@ -12,10 +12,10 @@ from mamoru.incidents.content import SubmissionView
 from mamoru.incidents.exports import EXPORTERS, ExportError, PdfUnavailableError
 from mamoru.incidents.exports.testing import RED_CAUSE, recipient_view
 
-FORMATS = ("stix", "ppc", "pdf", "csv")
+FORMATS = ("stix", "ppc", "pdf", "csv", "common")
 
 
-def test_the_four_formats_are_registered_under_their_names() -> None:
+def test_the_five_formats_are_registered_under_their_names() -> None:
     assert tuple(EXPORTERS) == FORMATS
     for name, exporter in EXPORTERS.items():
         assert exporter.name == name
@@ -28,7 +28,7 @@ def test_the_registry_cannot_be_changed_at_run_time() -> None:
         EXPORTERS["stix"] = EXPORTERS["csv"]  # type: ignore[index]
 
 
-@pytest.mark.parametrize("name", ["stix", "ppc", "pdf"])
+@pytest.mark.parametrize("name", ["stix", "ppc", "pdf", "common"])
 def test_a_single_submission_format_needs_a_submission(name: str) -> None:
     with pytest.raises(ExportError, match="nothing to export"):
         EXPORTERS[name].render([])

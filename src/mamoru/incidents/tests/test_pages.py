@@ -13,6 +13,7 @@ from django.utils import timezone
 from mamoru.accounts.models import User
 from mamoru.incidents import services
 from mamoru.incidents.models import Delivery, IncidentReport, ReportStatus, Submission
+from mamoru.incidents.routing import Category
 from mamoru.incidents.testing import content_dict, principal
 from mamoru.testing import CHIYODA, TOKYO, Cast, SignIn
 
@@ -22,8 +23,8 @@ CAUSE = "VPN装置の脆弱性を悪用された可能性がある。"
 BASE = "/incidents"
 
 
-def red_cause_content(people: int = 101) -> dict[str, Any]:
-    data = content_dict(people=people)
+def red_cause_content(people: int = 101, **fields: Any) -> dict[str, Any]:
+    data = content_dict(people=people, **fields)
     data["section_tlp"] = {"cause": "red"}
     data["red_recipients"] = {"cause": ["PPC"]}
     return data
@@ -348,8 +349,9 @@ def test_others_get_404_for_every_object_page(
 
 
 def test_a_recipient_not_addressed_gets_nothing(cast: Cast, ciso: User, signed_in: SignIn) -> None:
-    """50 people: no report to PPC, so PPC's staff learn nothing of it."""
-    public_id = submit(cast, ciso, red_cause_content(people=50))
+    """A leak of 50 people that is no attack: no report to PPC, so PPC's staff learn
+    nothing of it."""
+    public_id = submit(cast, ciso, red_cause_content(people=50, category=Category.DATA_LEAK))
     assert not Delivery.objects.filter(report__public_id=public_id, recipient__code="PPC").exists()
     ppc = signed_in(cast.ppc)
     tokyo = Delivery.objects.get(report__public_id=public_id, recipient__code=TOKYO)

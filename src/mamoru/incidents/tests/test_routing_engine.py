@@ -153,7 +153,7 @@ def test_explain_says_why_each_recipient_gets_the_report(rules: RuleSet) -> None
     assert "不正の目的をもって行われたおそれがある" in text
     assert "認知から60日以内" in text
     assert "法令上の義務" in text
-    assert "2025-07-01r1" in text
+    assert "2025-07-01r2" in text
 
 
 def test_explain_marks_the_police_rule_as_policy(rules: RuleSet) -> None:
@@ -214,6 +214,7 @@ def test_the_public_surface_is_pinned() -> None:
         "Trigger",
         "describe_recipient",
         "explain",
+        "individual_notice_bases",
         "load_ruleset",
         "load_rulesets",
         "route",

@@ -72,6 +72,7 @@ def test_facts_are_immutable() -> None:
 
 
 def test_categories_have_japanese_labels() -> None:
-    assert Category.MEDIA_LOSS_THEFT.label == "媒体の紛失・盗難"
+    assert Category.MEDIA_LOSS_THEFT.label == "媒体の紛失"
+    assert Category.MEDIA_THEFT.label == "媒体の盗難"
     assert all(c.label for c in Category)
     assert isinstance(make_facts(), IncidentFacts)

@@ -117,8 +117,17 @@ def test_appi_high_grade_encryption_takes_the_leak_out_of_scope(rules: RuleSet) 
     assert "PPC" not in routed(rules, make_facts(personal_data=data))
 
 
-def test_appi_unknown_number_of_people_meets_no_threshold(rules: RuleSet) -> None:
-    assert "PPC" not in routed(rules, make_facts(personal_data=leak(people=None)))
+def test_appi_unknown_number_of_people_routes_to_ppc_provisionally(rules: RuleSet) -> None:
+    # 規則第43条第4号 covers a leak of more than 100 that "may have occurred": until the
+    # people are counted, that cannot be ruled out.
+    ppc = routed(rules, make_facts(personal_data=leak(people=None)))["PPC"]
+    assert any("本人の数が未確定" in m for m in ppc.reasons[0].matched)
+
+
+def test_appi_a_counted_small_leak_without_other_grounds_is_not_reportable(
+    rules: RuleSet,
+) -> None:
+    assert "PPC" not in routed(rules, make_facts(personal_data=leak(people=3)))
 
 
 def test_appi_no_personal_data_no_ppc(rules: RuleSet) -> None:

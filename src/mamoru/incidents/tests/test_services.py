@@ -20,6 +20,7 @@ from mamoru.incidents.models import (
     Submission,
 )
 from mamoru.incidents.records import canonical_bytes, content_checksum
+from mamoru.incidents.routing import Category
 from mamoru.incidents.services import (
     report_approve_and_submit,
     report_create,
@@ -122,14 +123,17 @@ def test_recipients_are_notified_without_content_in_mail(
 def test_ppc_routing_needs_more_than_100_people(
     cast: Cast, ciso: User, django_capture_on_commit_callbacks: Any
 ) -> None:
-    hundred = submitted(cast, ciso, django_capture_on_commit_callbacks, people=100)
+    # A leak that is not an attack (an attack reaches PPC at any head-count: 規則第43条第3号).
+    leak = Category.DATA_LEAK
+    hundred = submitted(cast, ciso, django_capture_on_commit_callbacks, people=100, category=leak)
     assert not Delivery.objects.filter(submission=hundred, recipient__code="PPC").exists()
-    more = submitted(cast, ciso, django_capture_on_commit_callbacks, people=101)
+    more = submitted(cast, ciso, django_capture_on_commit_callbacks, people=101, category=leak)
     ppc = Delivery.objects.get(submission=more, recipient__code="PPC")
     assert ppc.rule_ids == ["appi-68-ppc"]
     assert ppc.preliminary_timing == "promptly"
     assert ppc.final_timing == "fixed"
-    assert "category" not in ppc.sections
+    assert "category" in ppc.sections  # the ground of 第43条第3号, part of 概要
+    assert "police" not in ppc.sections
     assert Notification.objects.filter(user=cast.ppc).count() == 1
 
 

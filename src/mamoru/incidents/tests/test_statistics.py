@@ -9,6 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from mamoru.accounts.models import User
+from mamoru.incidents.content import Tlp
 from mamoru.incidents.routing import Category
 from mamoru.incidents.selectors import incident_statistics
 from mamoru.incidents.services import report_approve_and_submit, report_create
@@ -113,10 +114,19 @@ def test_other_prefectures_and_siblings_get_empty_statistics(
 
 @pytestmark_db
 def test_ppc_counts_only_what_it_is_granted(cast: Cast, ciso: User) -> None:
+    # PPC is granted the category (the ground of 規則第43条第3号), but here it is marked
+    # TLP:RED for the prefecture alone: PPC may not count what it may not see.
     for _ in range(5):
-        _submit(cast, ciso, category=Category.DATA_LEAK, people=500)
+        _submit(
+            cast,
+            ciso,
+            category=Category.DATA_LEAK,
+            people=500,
+            section_tlp={"category": Tlp.RED},
+            red_recipients={"category": ("130001",)},
+        )
     stats = incident_statistics(principal=principal(cast.ppc))
     category = {c.key: c.count for c in stats.tables["category"].cells}
-    assert category["undisclosed"] == 5  # PPC is not granted the category
+    assert category["undisclosed"] == 5
     assert category["data_leak"] == 0
     assert not stats.serious_cyber_attacks_known

@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 import pytest
 
 from mamoru.seccloud.engine.ingest import ingest
+from mamoru.seccloud.engine.testing import RANGES, events, write_lines
 from mamoru.seccloud.engine.tests import samples as s
-from mamoru.seccloud.engine.tests.conftest import RANGES, events, write_lines
 
 ALL = [v for k, v in vars(s).items() if k.isupper() and k != "GARBAGE"]
 

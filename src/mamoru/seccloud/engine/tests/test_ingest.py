@@ -19,8 +19,8 @@ from mamoru.seccloud.engine.db import BUILTIN_EXTENSIONS, EngineConfig, connect
 from mamoru.seccloud.engine.ingest import IngestProgress, ingest
 from mamoru.seccloud.engine.ranges import AddressRange, read_ranges_csv
 from mamoru.seccloud.engine.report import monthly_report
+from mamoru.seccloud.engine.testing import RANGES, Ingest, events, write_lines
 from mamoru.seccloud.engine.tests import samples as s
-from mamoru.seccloud.engine.tests.conftest import RANGES, Ingest, events, write_lines
 
 
 def fortigate(day: int, srcip: str, action: str = "close") -> str:
