@@ -7,11 +7,11 @@ from typing import Any
 
 from django.utils import timezone
 
+from mamoru.core.suppression import Table
 from mamoru.incidents.content import Phase, to_dict
 from mamoru.incidents.due import is_overdue
 from mamoru.incidents.models import Delivery, IncidentReport, ReportStatus, Submission
 from mamoru.incidents.selectors import InboxItem
-from mamoru.incidents.suppression import Table
 
 
 def delivery_out(delivery: Delivery, now: datetime | None = None) -> dict[str, Any]:

@@ -13,6 +13,7 @@ import io
 from collections.abc import Sequence
 from typing import Final
 
+from mamoru.core.tabular import BOM, safe_cell
 from mamoru.incidents.content import SubmissionView
 from mamoru.incidents.exports.base import (
     is_shared,
@@ -21,8 +22,6 @@ from mamoru.incidents.exports.base import (
 )
 from mamoru.incidents.routing.codes import SECTIONS
 
-BOM: Final = "\ufeff"
-FORMULA_PREFIXES: Final = ("=", "+", "-", "@", "\t", "\r")
 # A section that the row's view withholds; the text itself never reaches the file.
 WITHHELD_CELL: Final = "（共有対象外）"
 
@@ -39,13 +38,6 @@ FIXED_COLUMNS: Final = (
     "重大インシデント",
     "本人の数",
 )
-
-
-def safe_cell(value: str) -> str:
-    """``value`` made inert for spreadsheets: formula-like text gets a leading apostrophe."""
-    if value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
 
 
 def _people(view: SubmissionView) -> str:

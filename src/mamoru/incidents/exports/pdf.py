@@ -9,35 +9,19 @@ missing library is reported as :class:`PdfUnavailableError` rather than an ``OSE
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
+from mamoru.core.pdf import PdfUnavailableError, html_to_pdf
 from mamoru.incidents.content import SubmissionView
-from mamoru.incidents.exports.base import ExportError, require_views
+from mamoru.incidents.exports.base import require_views
 from mamoru.incidents.exports.html import report_html
 
-
-class PdfUnavailableError(ExportError):
-    """WeasyPrint or the system libraries it loads are not installed."""
-
-
-def weasyprint_html() -> Any:
-    """WeasyPrint's ``HTML`` class; :class:`PdfUnavailableError` when it cannot be loaded."""
-    try:
-        from weasyprint import HTML
-    except (ImportError, OSError) as error:  # OSError: pango or harfbuzz missing
-        raise PdfUnavailableError(f"PDF export needs WeasyPrint and pango: {error}") from error
-    return HTML
+__all__ = ["PdfExporter", "PdfUnavailableError", "render_pdf"]
 
 
 def render_pdf(views: Sequence[SubmissionView]) -> bytes:
-    """One PDF with every view, each starting on a new page with its own header."""
-    html_class = weasyprint_html()
-    # Each submission is its own document (its TLP label lives in its page margins);
-    # their pages are then joined into one file.
-    documents = [html_class(string=report_html(view)).render() for view in views]
-    pages = [page for document in documents for page in document.pages]
-    pdf: bytes = documents[0].copy(pages).write_pdf()
-    return pdf
+    """One PDF with every view, each starting on a new page with its own header (each
+    submission's TLP label lives in its own page margins)."""
+    return html_to_pdf([report_html(view) for view in views])
 
 
 class PdfExporter:

@@ -3,7 +3,7 @@
 Built only from the newest delivery of each report to that organisation — for the nation
 and the prefectures the routing rules address every incident of their area, so this is the
 whole of it — and published with no organisation named and small counts suppressed
-(``mamoru.incidents.suppression``). A fact counts only where the delivery grants its
+(``mamoru.core.suppression``). A fact counts only where the delivery grants its
 section (PPC is not granted the category): elsewhere it falls in 「開示対象外」.
 """
 
@@ -15,11 +15,11 @@ from dataclasses import dataclass
 from typing import Final
 
 from mamoru.core.jpcalendar import to_jst
+from mamoru.core.suppression import Table, suppress, suppress_value
 from mamoru.incidents.content import Phase, from_dict
 from mamoru.incidents.models import Delivery
 from mamoru.incidents.records import visible_sections
 from mamoru.incidents.routing import Category, Severity
-from mamoru.incidents.suppression import Table, suppress, suppress_value
 from mamoru.orgs.models import OrganisationKind
 from mamoru.orgs.policy import DataKind
 from mamoru.orgs.principal import Principal

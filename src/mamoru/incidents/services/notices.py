@@ -14,9 +14,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from mamoru.audit.services import audit_record
+from mamoru.core.access import Permission
 from mamoru.incidents.models import IncidentReport, NoticeStatus
 from mamoru.orgs.principal import Principal
-from mamoru.core.access import Permission
 
 NOTE_MAX_LENGTH = 2000
 # Not notifying must say why (which measure replaced it, or which information is withheld).

@@ -8,8 +8,9 @@ from dataclasses import replace
 
 import pytest
 
+from mamoru.core.tabular import safe_cell
 from mamoru.incidents.exports import EXPORTERS
-from mamoru.incidents.exports.csv_export import WITHHELD_CELL, safe_cell
+from mamoru.incidents.exports.csv_export import WITHHELD_CELL
 from mamoru.incidents.exports.testing import RED_CAUSE, recipient_view, submission
 from mamoru.incidents.routing.codes import SECTIONS
 

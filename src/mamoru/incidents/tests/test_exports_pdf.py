@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
+from mamoru.core.pdf import weasyprint_html
 from mamoru.incidents.content import Phase, SubmissionView
 from mamoru.incidents.exports import EXPORTERS, PdfUnavailableError
-from mamoru.incidents.exports.pdf import weasyprint_html
 from mamoru.incidents.exports.testing import RED_CAUSE, recipient_view, submission
 
 

@@ -9,11 +9,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from mamoru.accounts.models import User
+from mamoru.core.suppression import HIDDEN_TEXT, THRESHOLD, suppress, suppress_value
 from mamoru.incidents.content import Tlp
 from mamoru.incidents.routing import Category
 from mamoru.incidents.selectors import incident_statistics
 from mamoru.incidents.services import report_approve_and_submit, report_create
-from mamoru.incidents.suppression import HIDDEN_TEXT, THRESHOLD, suppress, suppress_value
 from mamoru.incidents.testing import BASE, content_dict, principal
 from mamoru.testing import Cast, SignIn
 

@@ -10,9 +10,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from mamoru.core.pages import act, page, paginate
+from mamoru.core.suppression import THRESHOLD
 from mamoru.incidents import selectors, services
 from mamoru.incidents.selectors.statistics import DIMENSIONS
-from mamoru.incidents.suppression import THRESHOLD
 from mamoru.orgs.principal import Principal
 
 DIMENSION_LABELS = {
