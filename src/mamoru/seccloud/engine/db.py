@@ -50,14 +50,16 @@ _MACROS = (
          WHEN 'UDP' THEN 17 WHEN 'ICMP' THEN 1 WHEN 'IPV6-ICMP' THEN 58 WHEN 'SCTP' THEN 132
          WHEN 'GRE' THEN 47 WHEN 'ESP' THEN 50 ELSE TRY_CAST(p AS SMALLINT) END""",
     # Appliances' own severity words and verdicts → OCSF severity_id (NULL when unknown).
+    # The words firewalls write on almost every line come first: a CASE compares in order.
     """CREATE OR REPLACE MACRO sev_id(s) AS CASE lower(trim(s))
+         WHEN 'notice' THEN 2 WHEN 'information' THEN 1 WHEN 'warning' THEN 3
+         WHEN 'info' THEN 1 WHEN 'informational' THEN 1
          WHEN 'fatal' THEN 6
          WHEN 'critical' THEN 5 WHEN 'emergency' THEN 5 WHEN 'malicious' THEN 5
          WHEN 'high' THEN 4 WHEN 'alert' THEN 4 WHEN 'high risk' THEN 4 WHEN 'infected' THEN 4
-         WHEN 'medium' THEN 3 WHEN 'warning' THEN 3 WHEN 'error' THEN 3 WHEN 'medium risk' THEN 3
+         WHEN 'medium' THEN 3 WHEN 'error' THEN 3 WHEN 'medium risk' THEN 3
          WHEN 'suspicious' THEN 3
-         WHEN 'low' THEN 2 WHEN 'low risk' THEN 2 WHEN 'notice' THEN 2
-         WHEN 'info' THEN 1 WHEN 'information' THEN 1 WHEN 'informational' THEN 1
+         WHEN 'low' THEN 2 WHEN 'low risk' THEN 2
          WHEN 'clean' THEN 1 WHEN 'debug' THEN 1 END""",
     # Vendors' action words → OCSF action_id: 1 allowed, 2 denied, NULL when unknown.
     """CREATE OR REPLACE MACRO action_of(a) AS CASE

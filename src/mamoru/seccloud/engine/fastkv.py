@@ -34,7 +34,7 @@ import duckdb
 __all__ = ["Layout", "Layouts", "layout_of"]
 
 _KEY = re.compile(r"[A-Za-z0-9_.\-]+")
-_SAMPLE_ROWS = 20_000
+_SAMPLE_ROWS = 5_000
 _MAX_LAYOUTS = 256
 
 
