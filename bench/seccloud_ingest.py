@@ -62,8 +62,8 @@ FROM read_parquet('{glob}', hive_partitioning = true) WHERE ym = '2026-10'"""
 
 
 def python_parser(files: list[Path]) -> tuple[int, float]:
-    """The distance: parse every line into a dict in plain Python."""
-    started = time.perf_counter()
+    """The distance: parse every line into a dict in plain Python (its CPU seconds)."""
+    started = time.process_time()
     count = 0
     for path in files:
         with path.open("rb") as raw, zstandard.ZstdDecompressor().stream_reader(raw) as reader:
@@ -73,7 +73,7 @@ def python_parser(files: list[Path]) -> tuple[int, float]:
                     key, _, value = token.partition("=")
                     fields[key] = value.strip('"\n')
                 count += bool(fields.get("srcip"))
-    return count, time.perf_counter() - started
+    return count, time.process_time() - started
 
 
 def _generate(inputs: Path, rows: int, segment_rows: int, codes: list[str]) -> float:
