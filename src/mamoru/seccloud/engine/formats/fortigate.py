@@ -132,9 +132,15 @@ _DETECT = "(starts_with(msg, 'date=') OR contains(msg, ' logid=')) AND contains(
 
 
 def _regex_values() -> str:
-    """One regular expression per key over ``msg``: quoted ("…") or bare values."""
+    """One regular expression per key over ``msg``: quoted ("…") or bare values.
+
+    Each expression walks the line token by token from its start, so a key is only found
+    where a token begins — never inside a quoted value (``msg="… srcip=6.6.6.6"`` cannot
+    pose as the session's source).
+    """
+    walk = '^(?:[^ "=]+=(?:"[^"]*"|[^ "]*) +)*?'
     fields = ", ".join(
-        f'"{key}" := regexp_extract(msg, \'(?:^| ){key}=("[^"]*"|[^ ]*)\', 1)'
+        f'"{key}" := regexp_extract(msg, \'{walk}{key}=("[^"]*"|[^ ]*)\', 1)'
         for key in FORTIGATE_KEYS
     )
     return f"struct_pack({fields})"
