@@ -37,6 +37,11 @@ from mamoru.seccloud.engine.attribution import (
     hour_sql,
     load_references,
 )
+from mamoru.seccloud.engine.chunks import (
+    DEFAULT_CHUNK_LINES,
+    DEFAULT_MAX_SEGMENT_BYTES,
+    cut_into_chunks,
+)
 from mamoru.seccloud.engine.db import EngineConfig, connect
 from mamoru.seccloud.engine.fastkv import Layouts
 from mamoru.seccloud.engine.formats import FORMATS, HOST_SQL, MSG_SQL, detect_sql, select_sql
@@ -157,6 +162,8 @@ class _Job:
     epoch_sql: str
     severity_map: bool
     layouts: Layouts | None
+    max_segment_bytes: int = DEFAULT_MAX_SEGMENT_BYTES
+    chunk_lines: int = DEFAULT_CHUNK_LINES
 
 
 def _slow_sql(fmt: str, source: str) -> str:
@@ -349,8 +356,25 @@ def _run_segment(
     )
 
 
+def _ingest_file(
+    con: duckdb.DuckDBPyConnection, job: _Job, path: Path, result: IngestResult
+) -> int:
+    """Ingest one file, cut into chunks first when it is large; the rows it read."""
+    if path.stat().st_size <= job.max_segment_bytes:
+        return _ingest_one(con, job, path, result)
+    workdir = job.store.root / "_state" / "chunks"
+    chunks = cut_into_chunks(
+        path, _compression(path), workdir, segment_id(path), lines=job.chunk_lines
+    )
+    rows = 0
+    for chunk in chunks:
+        rows += _ingest_one(con, job, chunk, result)
+        chunk.unlink()
+    return rows
+
+
 def _ingest_one(con: duckdb.DuckDBPyConnection, job: _Job, path: Path, result: IngestResult) -> int:
-    """Ingest one file unless its checkpoint says it is in; the rows it read."""
+    """Ingest one segment unless its checkpoint says it is in; the rows it read."""
     seg = segment_id(path)
     done = job.store.checkpoint(seg)
     if done is not None:
@@ -381,6 +405,8 @@ def ingest(
     progress: Callable[[IngestProgress], None] | None = None,
     utc_offset: timedelta = JST,
     keep_raw: bool = True,
+    max_segment_bytes: int = DEFAULT_MAX_SEGMENT_BYTES,
+    chunk_lines: int = DEFAULT_CHUNK_LINES,
 ) -> IngestResult:
     """Ingest log files (plain, gzip or zstd) into ``store`` for one prefecture.
 
@@ -388,7 +414,9 @@ def ingest(
     device id, stored with each row and used for ``severity_map`` (the appliance's severity
     word or verdict, lower-cased → OCSF severity_id). Times without a zone are read at
     ``utc_offset``. A segment whose checkpoint exists is skipped; one interrupted while
-    publishing is cleaned and redone. ``progress`` is called after every segment.
+    publishing is cleaned and redone. ``progress`` is called after every file. A file
+    larger than ``max_segment_bytes`` (as stored) is cut into segments of ``chunk_lines``
+    lines first (:mod:`chunks`), so memory stays flat whatever the file's size.
     """
     if fmt != "auto" and fmt not in FORMATS:
         raise ValueError(f"形式 {fmt!r} は扱えません（auto, {', '.join(FORMATS)}）")
@@ -413,10 +441,12 @@ def ingest(
             epoch_sql,
             bool(severity_map),
             layouts,
+            max_segment_bytes,
+            chunk_lines,
         )
         bytes_done = rows_done = 0
         for index, (path, size) in enumerate(zip(files, sizes, strict=True)):
-            rows_done += _ingest_one(con, job, path, result)
+            rows_done += _ingest_file(con, job, path, result)
             bytes_done += size
             if progress is not None:
                 estimate = rows_done * sum(sizes) // bytes_done if bytes_done else 0

@@ -290,3 +290,17 @@ def test_a_key_inside_a_quoted_value_is_not_taken_for_the_real_one(
     assert rows["131016"]["src_endpoint_ip"] == (10 << 24) + (1 << 16) + 9
     assert rows["131016"]["dst_endpoint_port"] == 443
     assert rows["131024"]["src_endpoint_ip"] == (10 << 24) + (2 << 16) + 5
+
+
+def test_a_large_file_is_cut_into_segments_and_still_idempotent(tmp_path: Path) -> None:
+    lines = [fortigate(1 + i % 9, f"10.{1 + i % 2}.0.{i % 250}") for i in range(50)]
+    path = tmp_path / "big.log.zst"
+    path.write_bytes(zstandard.ZstdCompressor().compress(("\n".join(lines) + "\n").encode()))
+    options = {"prefecture": "13", "ranges": RANGES, "max_segment_bytes": 100, "chunk_lines": 8}
+    first = ingest([path], store=tmp_path / "store", **options)  # type: ignore[arg-type]
+    assert len(first.segments) == 7  # 50 lines in chunks of 8
+    assert first.rows_stored == 50
+    again = ingest([path], store=tmp_path / "store", **options)  # type: ignore[arg-type]
+    assert all(s.skipped for s in again.segments)
+    assert len(events(tmp_path / "store")) == 50
+    assert not list((tmp_path / "store" / "_state" / "chunks").iterdir())
