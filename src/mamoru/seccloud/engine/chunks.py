@@ -14,7 +14,7 @@ from __future__ import annotations
 import gzip
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO
+from typing import IO, cast
 
 import zstandard
 
@@ -31,7 +31,7 @@ def _open(path: Path, compression: str) -> IO[bytes]:
             path.open("rb"), read_across_frames=True, closefd=True
         )
     if compression == "gzip":
-        return gzip.open(path, "rb")
+        return cast(IO[bytes], gzip.open(path, "rb"))
     return path.open("rb")
 
 
