@@ -19,8 +19,9 @@ inside a value, so the cut and the parser agree). A row uses a layout only after
 verified that it has exactly the layout's number of tokens, that *every* key position holds
 that key, and that the line has exactly the layout's number of double quotes. A value with
 a space, ``=`` or quote inside adds tokens, so the keys after it shift and fail; such rows,
-and rows whose fingerprint has no layout, go to the regular-expression path: slower, never
-wrong.
+and rows whose fingerprint has no layout, go to the regular-expression path. One gap is
+known (README.md): a second layout of the same message type with an extra unquoted key
+right after a quoted one can absorb such a shift.
 """
 
 from __future__ import annotations
