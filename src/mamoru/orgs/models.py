@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -154,3 +156,44 @@ class Grant(models.Model):
 
     def __str__(self) -> str:
         return f"{self.grantee} → {self.organisation} ({self.role}, {self.expires_at:%Y-%m-%d})"
+
+
+class Invitation(models.Model):
+    """A single-use, expiring invitation to join an organisation in a role, sent by e-mail.
+
+    Only the SHA-256 digest of the link's secret is stored; the link works once
+    (``accepted_at``, claimed with a conditional UPDATE) and until ``expires_at``.
+    """
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="invitations"
+    )
+    email = models.EmailField(_("メールアドレス"))
+    display_name = models.CharField(_("表示名"), max_length=150, blank=True)
+    role = models.CharField(_("役割"), max_length=10, choices=Role.choices)
+    digest = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField(_("有効期限"))
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    tenancy = Tenancy.owned_by("organisation")
+    objects = TenantManager()
+
+    class Meta:
+        verbose_name = _("招待")
+        verbose_name_plural = _("招待")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.email} → {self.organisation} ({self.role})"
+
+    def is_open(self, now: datetime | None = None) -> bool:
+        moment = now or timezone.now()
+        return self.accepted_at is None and self.revoked_at is None and self.expires_at > moment

@@ -10,6 +10,7 @@ from django.utils.cache import patch_vary_headers
 from mamoru.core.pages import page, paginate, wants_fragment
 from mamoru.orgs.principal import Principal
 from mamoru.orgs.selectors import (
+    has_administrator,
     members_readable,
     members_with_mfa,
     organisation_get,
@@ -56,6 +57,7 @@ def organisation(request: HttpRequest, principal: Principal, code: str) -> HttpR
         if show_members
         else [],
         "is_own": shown.pk == principal.organisation.pk,
+        "needs_admin": shown.is_municipality and not has_administrator(organisation=shown),
     }
     return render(request, "orgs/organisation.html", context)
 
