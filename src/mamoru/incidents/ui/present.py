@@ -21,6 +21,7 @@ from mamoru.incidents.content import ReportContent, Tlp, from_dict
 from mamoru.incidents.models import Delivery, IncidentReport
 from mamoru.incidents.records import (
     NotALocalGovernmentError,
+    draft_content,
     reporter_context,
 )
 from mamoru.incidents.routing import (
@@ -201,9 +202,11 @@ def routing_preview(report: IncidentReport, *, first_submitted: datetime | None)
     return Preview(notes, [_preview_row(r) for r in recipients])
 
 
-def draft_content(report: IncidentReport) -> ReportContent | None:
+def draft_or_none(report: IncidentReport) -> ReportContent | None:
+    """The report's draft (``records.draft_content``), or None for a draft that no longer
+    parses (a page still shows the report, without its rows)."""
     try:
-        return from_dict(report.draft)
+        return draft_content(report)
     except ValueError:
         return None
 

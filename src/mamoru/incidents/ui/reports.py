@@ -152,7 +152,7 @@ def _threads(principal: Principal, report: IncidentReport, codes: list[str]) -> 
 
 def _draft_rows(report: IncidentReport, names: Mapping[str, str]) -> dict[str, Any]:
     """The draft as the detail and approval pages show it; no rows when it does not parse."""
-    content = present.draft_content(report)
+    content = present.draft_or_none(report)
     if content is None:
         return {"content": None, "facts": [], "sections": [], "red": []}
     return {

@@ -51,6 +51,7 @@ def test_each_capability_is_one_click_from_home(demo: None, visit: Any, username
     page = visitor.open("/")
     for link in page.locator(".attention-list a").all():
         href = link.get_attribute("href")
-        assert href and href.startswith("/"), (username, href)
+        assert href is not None, username
+        assert href.startswith("/"), (username, href)
         response = page.request.get(visitor.base_url + href)
         assert response.status < 400, (username, href, response.status)
