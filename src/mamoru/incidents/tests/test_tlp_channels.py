@@ -173,6 +173,10 @@ reports = st.fixed_dictionaries(
         "texts": st.frozensets(st.sampled_from(SECTION_NAMES)),
         "recipient": st.sampled_from(RECIPIENTS),
         "granted": st.frozensets(st.sampled_from(SECTION_NAMES), min_size=1),
+        # The other recipients of the same report, each with its own grant.
+        "others": st.fixed_dictionaries(
+            {r: st.frozensets(st.sampled_from(SECTION_NAMES)) for r in RECIPIENTS}
+        ),
         "category": st.sampled_from([Category.RANSOMWARE, Category.DDOS, Category.DATA_LEAK]),
     }
 )
@@ -194,13 +198,15 @@ def test_no_channel_shows_what_the_recipient_may_not_see(report: dict[str, Any])
         people=people,
         year=year,
     )
-    recipient, granted = report["recipient"], report["granted"]
-    hidden = set(SECTION_NAMES) - visible_sections(content, recipient=recipient, granted=granted)
     markers = _markers(seed, people, year)
-    for channel, text in _channels(_view(content), recipient, granted).items():
-        for section in hidden:
-            for marker in markers[section]:
-                assert marker not in text, f"{channel} shows {section!r} ({marker}) to {recipient}"
+    audiences = {**report.get("others", {}), report["recipient"]: report["granted"]}
+    for recipient, granted in audiences.items():
+        shown = visible_sections(content, recipient=recipient, granted=granted)
+        hidden = set(SECTION_NAMES) - shown
+        for channel, text in _channels(_view(content), recipient, granted).items():
+            for section in hidden:
+                for marker in markers[section]:
+                    assert marker not in text, f"{channel} shows {section!r} to {recipient}"
 
 
 @settings(max_examples=120)
