@@ -122,6 +122,7 @@ INSTALLED_APPS = [
     "mamoru.asm",
     "mamoru.vulns",
     "mamoru.incidents",
+    "mamoru.assessments",
 ]
 
 MIDDLEWARE = [
