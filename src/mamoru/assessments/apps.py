@@ -21,6 +21,7 @@ class AssessmentsConfig(AppConfig):
         "assessments.evidence.read": _("根拠資料を閲覧"),
         "assessments.target.read": _("調査の回答を閲覧"),
         "assessments.target.submit": _("調査の回答を提出"),
+        "assessments.submissions.import": _("過去の調査結果を提出として取り込み"),
         "assessments.target.return": _("調査の回答を差し戻し"),
         "assessments.target.accept": _("調査の回答を確認済みにする"),
         "assessments.note.add": _("フォローアップのメモを記録"),

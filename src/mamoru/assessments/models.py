@@ -261,8 +261,9 @@ class Submission(models.Model):
     overall_level = models.PositiveSmallIntegerField(_("成熟度"), null=True)
     completeness = models.FloatField(_("回答率"), null=True)
     mandatory_unmet = models.PositiveIntegerField(_("未達成の必須項目"))
+    # None: imported by an operator (results collected outside the platform).
     submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     submitted_at = models.DateTimeField(_("提出日時"))
 

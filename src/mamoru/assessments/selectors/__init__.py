@@ -47,6 +47,7 @@ from mamoru.assessments.selectors.reports import (
     council_summary,
     feedback_report,
     planned_improvements,
+    prefecture_names,
 )
 from mamoru.assessments.selectors.results import (
     PeerView,
@@ -91,6 +92,7 @@ __all__ = [
     "own_targets",
     "peer_view",
     "planned_improvements",
+    "prefecture_names",
     "previous_target",
     "readable",
     "results_rows",

@@ -252,6 +252,7 @@ def follow_up(*, principal: Principal, campaign: Campaign) -> QuerySet[Target]:
     )
 
 
+@audited_read("assessments.results.export", target=lambda a: f"campaign:{a['campaign'].pk}")
 def results_rows(*, principal: Principal, campaign: Campaign) -> list[list[Any]]:
     """The results of every organisation of the principal's area (for the export)."""
     from mamoru.assessments.library.csf import FUNCTION_ORDER

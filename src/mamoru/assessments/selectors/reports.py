@@ -39,7 +39,9 @@ from mamoru.assessments.selectors.results import (
     previous_target,
     scorecard,
 )
+from mamoru.orgs.models import OrganisationKind
 from mamoru.orgs.principal import Principal
+from mamoru.orgs.selectors import organisation_list
 
 STRENGTHS_SHOWN = 5
 IMPROVEMENTS_SHOWN = 3
@@ -53,6 +55,7 @@ class ScoreRow:
     label: str
     score: GroupScore | None
     peers: Comparison | None = None
+    peer_group: str = ""  # the name of the group compared with (e.g. 全国の町)
     previous: float | None = None  # last campaign's coverage of the same group
 
     @property
@@ -87,6 +90,7 @@ class FeedbackReport:
     peers: PeerView | None
     previous: YearOnYear | None
     contradictions: Mapping[str, list[contradictions.Contradiction]] = field(default_factory=dict)
+    group_names: Mapping[str, str] = field(default_factory=dict)
     scoring_rule: str = SCORING_RULE_JA
     gap_order: str = GAP_ORDER_JA
 
@@ -107,11 +111,20 @@ def _previous_scores(target: Target) -> tuple[YearOnYear | None, Mapping[str, An
     )
 
 
+def prefecture_names() -> dict[str, str]:
+    """Prefecture code → name, for the names of peer groups."""
+    return {
+        o.prefecture_code: o.name
+        for o in organisation_list(kind=OrganisationKind.PREFECTURE).only("prefecture_code", "name")
+    }
+
+
 def _rows(
     keys: list[tuple[str, str]],
     card: Scorecard,
     peers: PeerView | None,
     previous: Mapping[str, Any],
+    names: Mapping[str, str] | None = None,
 ) -> list[ScoreRow]:
     rows = []
     for key, label in keys:
@@ -122,6 +135,7 @@ def _rows(
                 label=label,
                 score=card.groups.get(key),
                 peers=comparison,
+                peer_group=comparison.distribution.group.label(names) if comparison else "",
                 previous=previous.get(key, {}).get("coverage"),
             )
         )
@@ -154,15 +168,17 @@ def feedback_report(*, principal: Principal, target: Target) -> FeedbackReport |
         for c in framework.chapters
         if f"chapter:{c.id}" in card.groups
     ]
-    (overall,) = _rows([("overall", "全体")], card, peers, previous_scores)
+    names = prefecture_names()
+    (overall,) = _rows([("overall", "全体")], card, peers, previous_scores, names)
     return FeedbackReport(
         target=target,
         submission=submission,
         framework=framework,
         card=card,
         overall=overall,
-        functions=_rows(function_keys(card), card, peers, previous_scores),
-        chapters=_rows(chapters, card, peers, previous_scores),
+        functions=_rows(function_keys(card), card, peers, previous_scores, names),
+        chapters=_rows(chapters, card, peers, previous_scores, names),
+        group_names=names,
         strengths=strengths(framework, card, rates)[:STRENGTHS_SHOWN],
         gaps=prioritise_gaps(framework, card, rates),
         peers=peers,

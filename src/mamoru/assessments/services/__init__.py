@@ -29,7 +29,12 @@ from mamoru.assessments.services.campaigns import (
 from mamoru.assessments.services.frameworks import framework_load, mapping_load
 from mamoru.assessments.services.imports import answers_import
 from mamoru.assessments.services.reminders import REMINDER_DAYS, reminder_stage, reminders_send
-from mamoru.assessments.services.submissions import note_add, target_review, target_submit
+from mamoru.assessments.services.submissions import (
+    note_add,
+    submissions_import,
+    target_review,
+    target_submit,
+)
 
 __all__ = [
     "COMMENT_MAX",
@@ -51,6 +56,7 @@ __all__ = [
     "note_add",
     "reminder_stage",
     "reminders_send",
+    "submissions_import",
     "surveyable",
     "target_carry_forward",
     "target_review",

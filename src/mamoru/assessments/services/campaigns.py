@@ -145,9 +145,12 @@ def _locked_campaign(campaign: Campaign) -> Campaign:
 
 
 @transaction.atomic
-def campaign_close(*, principal: Actor, campaign: Campaign) -> Campaign:
+def campaign_close(
+    *, principal: Actor, campaign: Campaign, now: datetime | None = None
+) -> Campaign:
     """Close the campaign (its sender, ``data.edit``): answers can no longer change, and a
-    task freezes the snapshot every score and peer statistic is computed from."""
+    task freezes the snapshot every score and peer statistic is computed from. ``now``
+    (the close time) is for operators recording an earlier campaign."""
     require(
         principal,
         Permission.DATA_EDIT,
@@ -158,7 +161,7 @@ def campaign_close(*, principal: Actor, campaign: Campaign) -> Campaign:
     if campaign.status != CampaignStatus.OPEN:
         raise StateConflict(_("この調査は既に締め切られています。"))
     campaign.status = CampaignStatus.CLOSED
-    campaign.closed_at = timezone.now()
+    campaign.closed_at = now or timezone.now()
     campaign.save(update_fields=["status", "closed_at"])
     audit(
         principal,

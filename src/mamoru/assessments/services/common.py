@@ -115,3 +115,14 @@ def tally(target: Target, submission: Submission, sign: int) -> None:
     )
     for column, item_ids in by_column.items():
         cells.filter(item_id__in=item_ids).update(**{column: F(column) + sign})
+
+
+def add_counts(campaign: Campaign, counts: Mapping[tuple[str, str, str], int]) -> None:
+    """Add many answers to the counts at once: (prefecture, item, column) → how many."""
+    cells = ItemTally.objects.unscoped("the counts of targets the service checked").filter(
+        campaign=campaign
+    )
+    for (prefecture, item_id, column), count in counts.items():
+        cells.filter(prefecture_code=prefecture, item_id=item_id).update(
+            **{column: F(column) + count}
+        )

@@ -3,13 +3,19 @@ follow-up notes supervisors keep."""
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Mapping
+from datetime import datetime
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from mamoru.assessments import definitions
 from mamoru.assessments.models import (
     Answer,
+    Campaign,
     FollowUpNote,
     Review,
     ReviewDecision,
@@ -18,6 +24,8 @@ from mamoru.assessments.models import (
     TargetStatus,
 )
 from mamoru.assessments.services.common import (
+    TALLY_COLUMN,
+    add_counts,
     framework_of,
     locked,
     mandatory_unmet,
@@ -167,3 +175,79 @@ def note_add(*, principal: Actor, target: Target, text: str) -> FollowUpNote:
         details={"organisation": target.organisation.code},
     )
     return note
+
+
+@transaction.atomic
+def submissions_import(
+    *,
+    principal: Actor,
+    campaign: Campaign,
+    answers: Mapping[str, Mapping[str, str]],
+    submitted_at: datetime | None = None,
+    accept: bool = False,
+) -> int:
+    """Record answers collected outside the platform (an earlier survey's results, kept in
+    spreadsheets) as submissions, organisation code → item → option, in bulk; the number
+    recorded. Operators only (the system); each organisation must be a target that has
+    not submitted. The scores, the counts and the audit entry are those of a submission."""
+    if not isinstance(principal, System):
+        raise PermissionDenied(_("過去の調査結果の取り込みは運用者がコマンドで行います。"))
+    require_open(campaign)
+    targets = {
+        t.organisation.code: t
+        for t in Target.objects.unscoped("an operator's import into one campaign")
+        .filter(campaign=campaign, organisation__code__in=list(answers))
+        .select_related("organisation", "campaign__framework")
+    }
+    unknown = sorted(set(answers) - set(targets))
+    if unknown:
+        raise ValidationError(
+            _("次の団体はこの調査の対象ではありません: %(codes)s") % {"codes": "、".join(unknown)}
+        )
+    done = sorted(code for code, t in targets.items() if not t.editable)
+    if done:
+        raise StateConflict(_("次の団体は提出済みです: %(codes)s") % {"codes": "、".join(done)})
+    at = submitted_at or timezone.now()
+    framework = definitions.definition(campaign.framework)
+    counts: Counter[tuple[str, str, str]] = Counter()
+    submissions = []
+    for code, given in answers.items():
+        target = targets[code]
+        card = score(target, given)
+        for item_id, result in card.items.items():
+            counts[(target.prefecture_code, item_id, TALLY_COLUMN[result.status])] += 1
+        submissions.append(
+            Submission(
+                target=target,
+                version=1,
+                answers=dict(given),
+                scores=scores_json(card),
+                overall_coverage=card.overall.coverage,
+                overall_level=card.overall.level,
+                completeness=card.overall.completeness,
+                mandatory_unmet=mandatory_unmet(framework, card),
+                submitted_at=at,
+            )
+        )
+    created = Submission.objects.bulk_create(submissions, batch_size=500)
+    status = TargetStatus.ACCEPTED if accept else TargetStatus.SUBMITTED
+    changed = []
+    for submission in created:
+        target = submission.target
+        target.status = status
+        target.current_submission = submission
+        target.mandatory_unmet = submission.mandatory_unmet
+        target.updated_at = at
+        changed.append(target)
+    Target.objects.unscoped("the targets this import just checked").bulk_update(
+        changed, ["status", "current_submission", "mandatory_unmet", "updated_at"], batch_size=500
+    )
+    add_counts(campaign, counts)
+    audit(
+        principal,
+        "assessments.submissions.import",
+        organisation=campaign.owner,
+        target=f"campaign:{campaign.pk}",
+        details={"organisations": len(created)},
+    )
+    return len(created)

@@ -38,3 +38,34 @@ def ciso(cast: Cast) -> User:
 def national(cast: Cast, framework: Framework) -> Campaign:
     """総務省's campaign to 東京都, 千代田区, 八王子市, 大阪府 and 大阪市."""
     return campaign(framework, codes=CAST_CODES)
+
+
+@pytest.fixture
+def wards(cast: Cast) -> list[str]:
+    """The codes of Tokyo's 23 special wards (the real list)."""
+    from mamoru.orgs.selectors import organisation_list
+
+    return list(
+        organisation_list(prefecture_code="13", kind="special_ward").values_list("code", flat=True)
+    )
+
+
+@pytest.fixture
+def closed(cast: Cast, framework: Framework, wards: list[str]) -> Campaign:
+    """A national campaign to Tokyo's special wards, answered (varying answers: ward i
+    implements the first 40 + 2·i items), closed and frozen."""
+    from mamoru.assessments import services
+    from mamoru.assessments.testing import SYSTEM, uniform
+
+    answers = {}
+    for i, code in enumerate(sorted(wards)):
+        given = uniform(framework, "special_ward", "not_implemented")
+        for item in list(given)[: 40 + 2 * i]:
+            given[item] = "implemented"
+        answers[code] = given
+    made = campaign(framework, codes=wards, title="締切済みの調査")
+    services.submissions_import(principal=SYSTEM, campaign=made, answers=answers)
+    services.campaign_close(principal=SYSTEM, campaign=made)
+    services.campaign_freeze(principal=SYSTEM, campaign=made)
+    made.refresh_from_db()
+    return made
