@@ -93,6 +93,9 @@ def target_detail(request: HttpRequest, principal: Principal, pk: int) -> HttpRe
     if not role.own:
         comments = submission.comments if submission else {}
         evidence = selectors.evidence_of(principal=principal, target=target)
+        found = contradictions.contradictions_for(
+            principal=principal, organisation=target.organisation, answers=answers
+        )
         context |= {
             "submitted": [
                 (
@@ -100,15 +103,13 @@ def target_detail(request: HttpRequest, principal: Principal, pk: int) -> HttpRe
                     _label(item, answers.get(item.id)),
                     comments.get(item.id, ""),
                     evidence.get(item.id, []),
+                    found.get(item.id, []),
                 )
                 for item in applicable
             ],
             "notes": selectors.notes_of(principal=principal, target=target),
             "review_form": ReviewForm(),
             "note_form": NoteForm(),
-            "contradictions": contradictions.contradictions_for(
-                principal=principal, organisation=target.organisation, answers=answers
-            ),
         }
     return render(request, "assessments/target_detail.html", context)
 
