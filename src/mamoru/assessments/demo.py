@@ -1,6 +1,6 @@
 """The surveys of ``make run``: three years of 総務省's implementation survey for the local
-governments of four prefectures (東京都, 神奈川県, 埼玉県, 大阪府 — about 200 organisations,
-enough for every peer group of the demo logins to be published).
+governments of two prefectures (東京都 and 大阪府 — 107 organisations, enough for every
+peer group of the demo logins to be published, and small enough for a quick demo).
 
 * 令和6年度 and 令和7年度: answered by every organisation and closed, so reports show
   peer comparison and the year-on-year change;
@@ -44,7 +44,7 @@ from mamoru.orgs.principal import Principal, System
 from mamoru.orgs.selectors import organisation_by_code, organisation_list, principal_for
 
 SYSTEM: Final = System("mamoru seed-demo")
-PREFECTURES: Final = ("11", "13", "14", "27")
+PREFECTURES: Final = ("13", "27")
 MEASURES: Final = "urn:mamoru:framework:lg-measures:2026"
 TITLE: Final = "{year}年度 情報セキュリティ対策の実施状況調査（デモ）"
 YEARS: Final = (("令和6", 2), ("令和7", 1), ("令和8", 0))  # (era year, years ago)

@@ -118,11 +118,15 @@ def tally(target: Target, submission: Submission, sign: int) -> None:
 
 
 def add_counts(campaign: Campaign, counts: Mapping[tuple[str, str, str], int]) -> None:
-    """Add many answers to the counts at once: (prefecture, item, column) → how many."""
+    """Add many answers to the counts at once: (prefecture, item, column) → how many; one
+    atomic UPDATE per cell touched (an import of a whole campaign touches each cell once)."""
+    by_cell: dict[tuple[str, str], dict[str, int]] = {}
+    for (prefecture, item_id, column), count in counts.items():
+        by_cell.setdefault((prefecture, item_id), {})[column] = count
     cells = ItemTally.objects.unscoped("the counts of targets the service checked").filter(
         campaign=campaign
     )
-    for (prefecture, item_id, column), count in counts.items():
+    for (prefecture, item_id), added in by_cell.items():
         cells.filter(prefecture_code=prefecture, item_id=item_id).update(
-            **{column: F(column) + count}
+            **{column: F(column) + count for column, count in added.items()}
         )
