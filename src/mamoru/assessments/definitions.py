@@ -55,11 +55,14 @@ _STATISTICS: dict[str, PeerStatistics] = {}
 _STATISTICS_KEPT = 8
 
 
-def statistics_of(digest: str, document: Mapping[str, Any]) -> PeerStatistics:
-    """The peer statistics of a stored snapshot, computed once per process."""
+def statistics_of(
+    digest: str, document: Mapping[str, Any], *, frozen: PeerSnapshot | None = None
+) -> PeerStatistics:
+    """The peer statistics of a stored snapshot, computed once per process; ``frozen`` is
+    the snapshot itself when the caller has just made it (no need to read it back)."""
     found = _STATISTICS.get(digest)
     if found is None:
-        found = PeerStatistics(PeerSnapshot.from_dict(document))
+        found = PeerStatistics(frozen if frozen is not None else PeerSnapshot.from_dict(document))
         if len(_STATISTICS) >= _STATISTICS_KEPT:
             _STATISTICS.pop(next(iter(_STATISTICS)))
         _STATISTICS[digest] = found

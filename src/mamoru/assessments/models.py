@@ -149,7 +149,8 @@ class Target(models.Model):
     )
     # Applicable mandatory items not met in the current submission (unanswered included).
     mandatory_unmet = models.PositiveIntegerField(null=True, blank=True)
-    final_scores = models.JSONField(_("締切時の評価"), null=True, blank=True)
+    # In the snapshot frozen at close: its current submission's scores are final (a
+    # closed campaign's submissions never change).
     in_snapshot = models.BooleanField(default=False)
     reminded_days = models.PositiveSmallIntegerField(null=True, blank=True)
     updated_at = models.DateTimeField(default=timezone.now)
@@ -361,9 +362,10 @@ class Snapshot(models.Model):
 
 
 class ItemTally(models.Model):
-    """How the counted submissions of one prefecture's organisations answered one item,
-    kept up to date by the services as submissions are counted and withdrawn, so that
-    dashboards read a few thousand counts instead of every organisation's answers."""
+    """How the counted submissions of one prefecture's organisations answered one item
+    (``prefecture_code`` empty: of every organisation of the campaign), kept up to date by
+    the services as submissions are counted and withdrawn, so that a dashboard reads one
+    row per item however many organisations answered."""
 
     tenancy = Tenancy.owned_by("campaign__owner")
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+")

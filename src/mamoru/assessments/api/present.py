@@ -148,12 +148,10 @@ def review_out(review: Review) -> dict[str, Any]:
 def scores_out(target: Target) -> dict[str, Any]:
     submission = target.current_submission
     assert submission is not None
-    final = target.in_snapshot and target.final_scores is not None
-    groups = target.final_scores if final else submission.scores
     return {
         "version": submission.version,
-        "final": final,
-        "groups": [{"key": key, **figures} for key, figures in (groups or {}).items()],
+        "final": target.in_snapshot,
+        "groups": [{"key": key, **figures} for key, figures in submission.scores.items()],
     }
 
 

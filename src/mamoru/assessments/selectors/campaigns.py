@@ -86,6 +86,7 @@ def campaigns_visible(*, principal: Principal) -> QuerySet[Campaign]:
         (sent | received)
         .distinct()
         .select_related("owner", "framework")
+        .defer("framework__document")  # a framework's YAML is read once, where it is used
         .order_by("-created_at", "-pk")
     )
 
@@ -104,8 +105,12 @@ def targets_visible(*, principal: Principal) -> QuerySet[Target]:
     """Targets (an organisation in a campaign) the principal reads."""
     own_and_below = Target.objects.within(readable(principal))
     sent_to_us = Target.objects.addressed_to(addressed(principal))
-    return (own_and_below | sent_to_us).select_related(
-        "organisation", "campaign__owner", "campaign__framework", "current_submission"
+    return (
+        (own_and_below | sent_to_us)
+        .select_related(
+            "organisation", "campaign__owner", "campaign__framework", "current_submission"
+        )
+        .defer("campaign__framework__document")  # read once, where it is used
     )
 
 

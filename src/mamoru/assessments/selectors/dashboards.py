@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 
 from mamoru.assessments import definitions
 from mamoru.assessments.library import Framework
@@ -38,6 +38,11 @@ from mamoru.orgs.principal import Principal
 from mamoru.orgs.selectors import organisation_list
 
 STATUS_ORDER = [s.value for s in TargetStatus]
+SUBMITTED_ANSWERS = (
+    "current_submission__answers",
+    "current_submission__comments",
+    "current_submission__scores",
+)
 
 
 @dataclass(frozen=True)
@@ -136,25 +141,23 @@ class Dashboard:
         return sum(self.totals.values())
 
 
+COLUMNS = ("met", "partial", "unmet", "not_applicable", "unanswered")
+
+
 def _tallies(principal: Principal, campaign: Campaign, area: Area) -> dict[str, dict[str, int]]:
+    """The counts of the area, one row per item: the campaign's own row (prefecture code
+    empty) for the sender's whole view, the prefecture's for a prefecture's."""
     if area.whole:
-        cells = ItemTally.objects.within(addressed(principal))
+        cells = ItemTally.objects.within(addressed(principal)).filter(prefecture_code="")
     else:
         cells = ItemTally.objects.unscoped(
             "the prefecture's own area: counts of organisations whose records it reads"
         ).filter(prefecture_code=area.prefecture_code)
-    columns = COLUMNS
-    rows = (
-        cells.filter(campaign=campaign).values("item_id").annotate(**{c: Sum(c) for c in columns})
-    )
     found: dict[str, dict[str, int]] = {}
-    for row in rows:
+    for row in cells.filter(campaign=campaign).values("item_id", *COLUMNS):
         values: dict[str, Any] = dict(row)
-        found[str(values["item_id"])] = {c: int(values[c] or 0) for c in columns}
+        found[str(values["item_id"])] = {c: int(values[c]) for c in COLUMNS}
     return found
-
-
-COLUMNS = ("met", "partial", "unmet", "not_applicable", "unanswered")
 
 
 def _rate(key: str, label: str, counts: Mapping[str, int], *, mandatory: bool = False) -> Rate:
@@ -229,6 +232,7 @@ def behind_on_mandatory(*, principal: Principal, campaign: Campaign) -> QuerySet
     return (
         area_targets(principal=principal, campaign=campaign)
         .filter(status__in=COUNTED, mandatory_unmet__gt=0)
+        .defer(*SUBMITTED_ANSWERS)  # a list shows the figures, not the answers
         .order_by("-mandatory_unmet", "organisation__code")
     )
 
@@ -244,6 +248,7 @@ def follow_up(*, principal: Principal, campaign: Campaign) -> QuerySet[Target]:
         area_targets(principal=principal, campaign=campaign)
         .exclude(organisation=principal.organisation)
         .filter(needing)
+        .defer(*SUBMITTED_ANSWERS)
         .annotate(
             latest_note=Subquery(latest.order_by("-created_at", "-pk").values("text")[:1]),
             latest_note_at=Subquery(latest.order_by("-created_at", "-pk").values("created_at")[:1]),

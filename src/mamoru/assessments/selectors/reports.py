@@ -103,7 +103,7 @@ def _previous_scores(target: Target) -> tuple[YearOnYear | None, Mapping[str, An
     earlier = previous_target(target)
     if earlier is None or earlier.current_submission is None:
         return None, {}
-    scores: Mapping[str, Any] = earlier.final_scores or earlier.current_submission.scores
+    scores: Mapping[str, Any] = earlier.current_submission.scores
     overall = scores.get("overall", {}).get("coverage")
     return (
         YearOnYear(earlier.campaign.title, earlier.current_submission.submitted_at, overall),

@@ -22,7 +22,6 @@ from mamoru.assessments.models import (
     Snapshot,
     Target,
 )
-from mamoru.assessments.services.common import score
 from mamoru.core.access import Permission
 from mamoru.core.exceptions import StateConflict
 from mamoru.orgs.models import LOCAL_GOVERNMENT_KINDS, Organisation
@@ -116,7 +115,7 @@ def campaign_create(
         batch_size=500,
     )
     items = [item.id for item in definitions.definition(framework).items]
-    prefectures = sorted({o.prefecture_code for o in organisations})
+    prefectures = ["", *sorted({o.prefecture_code for o in organisations})]  # "": all
     ItemTally.objects.bulk_create(
         [
             ItemTally(campaign=campaign, prefecture_code=code, item_id=item_id)
@@ -196,31 +195,24 @@ def campaign_freeze(*, principal: Actor, campaign: Campaign) -> Snapshot:
     existing = Snapshot.objects.unscoped("idempotence of the freeze").filter(campaign=campaign)
     if existing.exists():
         return existing.get()
-    targets = list(
+    counted = (
         Target.objects.unscoped("the freeze reads every counted answer of the campaign")
         .filter(campaign=campaign, status__in=COUNTED, current_submission__isnull=False)
-        .select_related("organisation", "current_submission", "campaign__framework")
         .order_by("pk")
     )
-    records = []
-    for target in targets:
-        submission = target.current_submission
-        assert submission is not None  # filtered above
-        card = score(target, submission.answers)
-        records.append(
-            record_from_scorecard(target.organisation.code, target.prefecture_code, card)
+    scorer = definitions.scorer(campaign.framework)
+    records = [
+        record_from_scorecard(code, prefecture, scorer.score(size_class, answers))
+        for code, prefecture, size_class, answers in counted.values_list(
+            "organisation__code", "prefecture_code", "size_class", "current_submission__answers"
         )
-        target.final_scores = submission.scores
-        target.in_snapshot = True
-    closed_at = campaign.closed_at or timezone.now()
+    ]
+    counted.update(in_snapshot=True)
     frozen = freeze_snapshot(
         campaign=str(campaign.pk),
         framework_urn=campaign.framework.urn,
-        closed_at=closed_at,
+        closed_at=campaign.closed_at or timezone.now(),
         records=records,
-    )
-    Target.objects.unscoped("the targets the freeze just read").bulk_update(
-        targets, ["final_scores", "in_snapshot"], batch_size=500
     )
     document = frozen.to_dict()
     snapshot = Snapshot.objects.create(
@@ -230,7 +222,7 @@ def campaign_freeze(*, principal: Actor, campaign: Campaign) -> Snapshot:
         organisations=len(records),
         frozen_at=timezone.now(),
     )
-    definitions.statistics_of(frozen.digest, document)
+    definitions.statistics_of(frozen.digest, document, frozen=frozen)
     audit(
         principal,
         "assessments.campaign.freeze",

@@ -104,25 +104,27 @@ def mandatory_unmet(framework: Framework, card: Scorecard) -> int:
 
 def tally(target: Target, submission: Submission, sign: int) -> None:
     """Add (``sign`` 1) or withdraw (-1) a submission's answers to the counts of its
-    prefecture, one UPDATE per answer category (atomic increments: concurrent
-    submissions of one prefecture never lose a count)."""
+    prefecture and of the whole campaign, one UPDATE per answer category (atomic
+    increments: concurrent submissions never lose a count)."""
     card = score(target, submission.answers)
     by_column: dict[str, list[str]] = {}
     for item_id, result in card.items.items():
         by_column.setdefault(TALLY_COLUMN[result.status], []).append(item_id)
     cells = ItemTally.objects.unscoped("the counts of a target the service checked").filter(
-        campaign_id=target.campaign_id, prefecture_code=target.prefecture_code
+        campaign_id=target.campaign_id, prefecture_code__in=[target.prefecture_code, ""]
     )
     for column, item_ids in by_column.items():
         cells.filter(item_id__in=item_ids).update(**{column: F(column) + sign})
 
 
 def add_counts(campaign: Campaign, counts: Mapping[tuple[str, str, str], int]) -> None:
-    """Add many answers to the counts at once: (prefecture, item, column) → how many; one
-    atomic UPDATE per cell touched (an import of a whole campaign touches each cell once)."""
+    """Add many answers to the counts at once: (prefecture, item, column) → how many, to
+    the prefecture's cells and the whole campaign's; one atomic UPDATE per cell touched."""
     by_cell: dict[tuple[str, str], dict[str, int]] = {}
     for (prefecture, item_id, column), count in counts.items():
-        by_cell.setdefault((prefecture, item_id), {})[column] = count
+        for cell in ((prefecture, item_id), ("", item_id)):  # "": the whole campaign
+            added = by_cell.setdefault(cell, {})
+            added[column] = added.get(column, 0) + count
     cells = ItemTally.objects.unscoped("the counts of targets the service checked").filter(
         campaign=campaign
     )

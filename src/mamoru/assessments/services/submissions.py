@@ -9,6 +9,7 @@ from datetime import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -189,7 +190,8 @@ def submissions_import(
     """Record answers collected outside the platform (an earlier survey's results, kept in
     spreadsheets) as submissions, organisation code → item → option, in bulk; the number
     recorded. Operators only (the system); each organisation must be a target that has
-    not submitted. The scores, the counts and the audit entry are those of a submission."""
+    never submitted (its import is version 1). The scores, the counts and the audit entry
+    are those of a submission."""
     if not isinstance(principal, System):
         raise PermissionDenied(_("過去の調査結果の取り込みは運用者がコマンドで行います。"))
     require_open(campaign)
@@ -204,7 +206,7 @@ def submissions_import(
         raise ValidationError(
             _("次の団体はこの調査の対象ではありません: %(codes)s") % {"codes": "、".join(unknown)}
         )
-    done = sorted(code for code, t in targets.items() if not t.editable)
+    done = sorted(code for code, t in targets.items() if t.current_submission_id is not None)
     if done:
         raise StateConflict(_("次の団体は提出済みです: %(codes)s") % {"codes": "、".join(done)})
     at = submitted_at or timezone.now()
@@ -230,17 +232,18 @@ def submissions_import(
             )
         )
     created = Submission.objects.bulk_create(submissions, batch_size=500)
-    status = TargetStatus.ACCEPTED if accept else TargetStatus.SUBMITTED
-    changed = []
-    for submission in created:
-        target = submission.target
-        target.status = status
-        target.current_submission = submission
-        target.mandatory_unmet = submission.mandatory_unmet
-        target.updated_at = at
-        changed.append(target)
-    Target.objects.unscoped("the targets this import just checked").bulk_update(
-        changed, ["status", "current_submission", "mandatory_unmet", "updated_at"], batch_size=500
+    # Every target takes its new submission in one UPDATE (correlated subqueries on the
+    # unique (target, version) index), rather than a CASE per row.
+    submitted = Submission.objects.unscoped("the submissions this import just made").filter(
+        target=OuterRef("pk"), version=1
+    )
+    Target.objects.unscoped("the targets this import just checked").filter(
+        pk__in=[t.pk for t in targets.values()]
+    ).update(
+        status=TargetStatus.ACCEPTED if accept else TargetStatus.SUBMITTED,
+        current_submission=Subquery(submitted.values("pk")[:1]),
+        mandatory_unmet=Subquery(submitted.values("mandatory_unmet")[:1]),
+        updated_at=at,
     )
     add_counts(campaign, counts)
     audit(

@@ -36,9 +36,9 @@ def test_a_campaign_targets_the_organisations_it_names_with_their_size_class(
     assert chiyoda.prefecture_code == "13"
     assert chiyoda.status == TargetStatus.NOT_STARTED
     assert national.targets.count() == 5
-    # One count per prefecture and item, all zero.
+    # One count per prefecture and item, and one per item for the whole campaign: all zero.
     cells = ItemTally.objects.unscoped("test").filter(campaign=national)
-    assert cells.count() == 2 * national.framework.item_count
+    assert cells.count() == 3 * national.framework.item_count  # 東京都, 大阪府 and the whole
     assert not cells.filter(met__gt=0).exists()
 
 
@@ -164,8 +164,8 @@ def test_closing_freezes_the_counted_submissions_once(
     assert Snapshot.objects.unscoped("test").count() == 1
     target.refresh_from_db()
     assert target.in_snapshot
-    assert target.final_scores is not None
-    assert target.final_scores["overall"]["coverage"] == 100.0
+    assert target.current_submission is not None
+    assert target.current_submission.scores["overall"]["coverage"] == 100.0
     with pytest.raises(StateConflict):
         services.answer_save(
             principal=principal(cast.hachioji),
