@@ -193,6 +193,9 @@ def render(user: Any, campaign: Any, renders: int) -> tuple[int, list[float]]:
         response = client.get(url)
     assert response.status_code == 200, response.status_code
     queries = len(captured.captured_queries)  # now: the next request clears the log
+    if os.environ.get("BENCH_QUERIES"):
+        for query in sorted(captured.captured_queries, key=lambda q: -float(q["time"]))[:6]:
+            print(f"  {float(query['time']) * 1000:7.1f} ms  {query['sql'][:160]}")
     times = []
     for _ in range(renders):
         elapsed, response = timed(lambda: client.get(url))

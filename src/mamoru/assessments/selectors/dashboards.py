@@ -233,7 +233,9 @@ def behind_on_mandatory(*, principal: Principal, campaign: Campaign) -> QuerySet
         area_targets(principal=principal, campaign=campaign)
         .filter(status__in=COUNTED, mandatory_unmet__gt=0)
         .defer(*SUBMITTED_ANSWERS)  # a list shows the figures, not the answers
-        .order_by("-mandatory_unmet", "organisation__code")
+        # Ties by organisation id (the code order of the official list it was loaded
+        # from): the database sorts targets alone and joins only the page it returns.
+        .order_by("-mandatory_unmet", "organisation_id")
     )
 
 
@@ -253,7 +255,7 @@ def follow_up(*, principal: Principal, campaign: Campaign) -> QuerySet[Target]:
             latest_note=Subquery(latest.order_by("-created_at", "-pk").values("text")[:1]),
             latest_note_at=Subquery(latest.order_by("-created_at", "-pk").values("created_at")[:1]),
         )
-        .order_by("status", "-mandatory_unmet", "organisation__code")
+        .order_by("status", "-mandatory_unmet", "organisation_id")
     )
 
 
