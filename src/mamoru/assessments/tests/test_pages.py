@@ -191,3 +191,21 @@ def test_the_results_export_lists_the_area(
     assert any(line.startswith(f"{CHIYODA},千代田区") and ",100.0," in line for line in lines)
     assert not any("大阪" in line for line in lines)
     assert any(line.startswith(HACHIOJI) for line in lines)
+
+
+def test_the_pages_speak_english_when_asked(
+    cast: Cast, national: Campaign, signed_in: SignIn
+) -> None:
+    from django.utils import translation
+
+    client = signed_in(cast.chiyoda)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    try:
+        listing = client.get(reverse("assessments:campaigns")).content.decode()
+        target = target_of(national, CHIYODA)
+        page = client.get(reverse("assessments:target", args=[target.pk])).content.decode()
+    finally:
+        translation.deactivate()  # the middleware leaves English active in this thread
+    assert "<h1>Implementation surveys</h1>" in listing
+    assert "Progress by section" in page
+    assert "Export the questionnaire to Excel" in page
