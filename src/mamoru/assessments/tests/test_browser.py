@@ -9,14 +9,24 @@ feedback report shows the ward against its peers, and the summary and dashboards
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from mamoru.assessments.models import Campaign, Framework, Target
 from mamoru.assessments.services import submissions_import
-from mamoru.assessments.testing import SYSTEM, answer, load_framework, person, target_of, uniform
+from mamoru.assessments.testing import (
+    SYSTEM,
+    answer,
+    load_framework,
+    person,
+    target_of,
+    uniform,
+)
+from mamoru.assessments.testing import campaign as send
 from mamoru.orgs.selectors import organisation_list
 from mamoru.testing import CHIYODA, Cast
 
@@ -96,6 +106,14 @@ def test_a_campaign_from_sending_to_the_report_in_the_browser(people: Cast, visi
     close = tokyo.open(campaign_path)
     close.click("#close-heading ~ form button[type=submit]")
     expect(close.locator("main")).to_contain_text("9団体の回答で確定しました")
+
+    # A campaign due in three days shows on the ward's home page, panel and attention.
+    soon = send(framework, codes=[CHIYODA], deadline=timezone.now() + timedelta(days=3))
+    home = editor.check("/", "home-survey-due")
+    expect(home.locator("#survey-due-heading")).to_have_text("回答期限が近い調査があります")
+    assert (
+        home.locator(f"a[href='/assessments/targets/{target_of(soon, CHIYODA).pk}/']").count() >= 2
+    )
 
     report = editor.check(f"/assessments/targets/{target.pk}/report/", "report")
     text = report.inner_text("main")
