@@ -17,7 +17,7 @@ class TextOut(Serializer):
     en = serializers.CharField()
 
 
-class OrganisationRefOut(Serializer):
+class SurveyOrganisationOut(Serializer):
     code = serializers.CharField()
     name = serializers.CharField()
 
@@ -62,7 +62,7 @@ class CampaignOut(Serializer):
     id = serializers.IntegerField()
     title = serializers.CharField()
     description = serializers.CharField(allow_blank=True)
-    owner = OrganisationRefOut()
+    owner = SurveyOrganisationOut()
     framework_urn = serializers.CharField()
     deadline = serializers.DateTimeField()
     status = serializers.ChoiceField(choices=CampaignStatus.choices)
@@ -85,7 +85,7 @@ class CampaignIn(Serializer):
     )
 
 
-class SubmissionSummaryOut(Serializer):
+class SurveySubmissionSummaryOut(Serializer):
     version = serializers.IntegerField()
     submitted_at = serializers.DateTimeField()
     overall_coverage = serializers.FloatField(allow_null=True)
@@ -97,11 +97,11 @@ class SubmissionSummaryOut(Serializer):
 class TargetOut(Serializer):
     id = serializers.IntegerField()
     campaign = serializers.IntegerField()
-    organisation = OrganisationRefOut()
+    organisation = SurveyOrganisationOut()
     size_class = serializers.CharField()
     prefecture_code = serializers.CharField()
     status = serializers.ChoiceField(choices=TargetStatus.choices)
-    current_submission = SubmissionSummaryOut(allow_null=True)
+    current_submission = SurveySubmissionSummaryOut(allow_null=True)
 
 
 class AnswerOut(Serializer):
@@ -119,7 +119,7 @@ class AnswerIn(Serializer):
     comment = StrictCharField(max_length=2000, required=False, allow_blank=True)
 
 
-class SubmissionOut(SubmissionSummaryOut):
+class SurveySubmissionOut(SurveySubmissionSummaryOut):
     answers = serializers.DictField(child=serializers.CharField())
     comments = serializers.DictField(child=serializers.CharField())
 
@@ -132,7 +132,7 @@ class ReviewIn(Serializer):
 class ReviewOut(Serializer):
     decision = serializers.ChoiceField(choices=ReviewDecision.choices)
     comment = serializers.CharField(allow_blank=True)
-    reviewer_organisation = OrganisationRefOut()
+    reviewer_organisation = SurveyOrganisationOut()
     decided_at = serializers.DateTimeField()
     version = serializers.IntegerField()
 

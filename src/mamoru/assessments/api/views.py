@@ -31,7 +31,7 @@ from mamoru.assessments.api.serializers import (
     ReviewIn,
     ReviewOut,
     ScoresOut,
-    SubmissionOut,
+    SurveySubmissionOut,
     TargetOut,
 )
 from mamoru.assessments.models import Framework, Target
@@ -44,7 +44,10 @@ STATE = {409: OpenApiResponse(ErrorOut, description="調査や回答の状態で
 
 class FrameworkListApi(APIView):
     @extend_schema(
-        parameters=PAGE_PARAMETERS, responses=page_of(FrameworkOut), summary="調査票の一覧"
+        operation_id="assessments_frameworks_list",
+        parameters=PAGE_PARAMETERS,
+        responses=page_of(FrameworkOut),
+        summary="調査票の一覧",
     )
     def get(self, request: Request) -> Response:
         principal_of(request)
@@ -67,7 +70,10 @@ class FrameworkDetailApi(APIView):
 
 class CampaignListApi(APIView):
     @extend_schema(
-        parameters=PAGE_PARAMETERS, responses=page_of(CampaignOut), summary="見られる調査"
+        operation_id="assessments_campaigns_list",
+        parameters=PAGE_PARAMETERS,
+        responses=page_of(CampaignOut),
+        summary="見られる調査",
     )
     def get(self, request: Request) -> Response:
         campaigns = selectors.campaigns_visible(principal=principal_of(request))
@@ -205,7 +211,7 @@ class TargetSubmitApi(APIView):
     @extend_schema(
         parameters=[PK],
         request=None,
-        responses={201: SubmissionOut, **STATE},
+        responses={201: SurveySubmissionOut, **STATE},
         summary="回答を提出する（CISO）",
     )
     def post(self, request: Request, pk: int) -> Response:
@@ -213,7 +219,8 @@ class TargetSubmitApi(APIView):
             principal=principal_of(request), target=_target(request, pk)
         )
         return Response(
-            SubmissionOut(present.submission_out(submission)).data, status=status.HTTP_201_CREATED
+            SurveySubmissionOut(present.submission_out(submission)).data,
+            status=status.HTTP_201_CREATED,
         )
 
 
