@@ -11,7 +11,7 @@ from django.shortcuts import render
 
 from mamoru.assessments import selectors
 from mamoru.assessments.library import Framework
-from mamoru.assessments.models import Target, TargetStatus
+from mamoru.assessments.models import CampaignStatus, Target, TargetStatus
 from mamoru.core.access import Permission
 from mamoru.orgs.principal import Principal
 
@@ -29,7 +29,7 @@ class Role:
 
 def role_of(principal: Principal, target: Target) -> Role:
     own = target.organisation_id == principal.organisation.pk
-    open_ = target.campaign.status == "open"
+    open_ = target.campaign.status == CampaignStatus.OPEN
     editable = own and open_ and target.editable
     reviewer = not own and principal.organisation.pk in {
         target.organisation.parent_id,

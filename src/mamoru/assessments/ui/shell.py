@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from mamoru.assessments import selectors
-from mamoru.assessments.models import Target, TargetStatus
+from mamoru.assessments.models import CampaignStatus, Target, TargetStatus
 from mamoru.core.access import Permission
 from mamoru.core.navigation import (
     Attention,
@@ -161,7 +161,7 @@ def survey_reviews(request: HttpRequest, principal: Principal | None) -> Attenti
     own = principal.organisation
     waiting = list(
         selectors.targets_visible(principal=principal)
-        .filter(status=TargetStatus.SUBMITTED, campaign__status="open")
+        .filter(status=TargetStatus.SUBMITTED, campaign__status=CampaignStatus.OPEN)
         .filter(Q(organisation__parent=own) | Q(campaign__owner=own))
         .exclude(organisation=own)
         .order_by("updated_at", "pk")[:MAX_ENTRIES]
