@@ -122,6 +122,7 @@ INSTALLED_APPS = [
     "mamoru.asm",
     "mamoru.vulns",
     "mamoru.incidents",
+    "mamoru.assessments",
 ]
 
 MIDDLEWARE = [
@@ -357,6 +358,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_SETTINGS": {"validatorUrl": None},
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several operations answer a field named "status" with different choices: name each set.
+    "ENUM_NAME_OVERRIDES": {
+        "ReportStatusEnum": "mamoru.incidents.models.ReportStatus",
+        "CampaignStatusEnum": "mamoru.assessments.models.CampaignStatus",
+        "TargetStatusEnum": "mamoru.assessments.models.TargetStatus",
+    },
 }
 
 LOGGING = {
