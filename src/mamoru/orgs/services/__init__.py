@@ -1,6 +1,7 @@
 """Writes of the organisations app; each takes the acting principal and checks it."""
 
 from mamoru.orgs.services.acting import acting_organisation_choose
+from mamoru.orgs.services.contacts import organisation_contact_update
 from mamoru.orgs.services.memberships import (
     grant_create,
     grant_revoke,
@@ -28,5 +29,6 @@ __all__ = [
     "grant_revoke",
     "membership_add",
     "membership_remove",
+    "organisation_contact_update",
     "organisations_import",
 ]
