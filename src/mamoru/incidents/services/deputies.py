@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from mamoru.accounts.models import User
 from mamoru.audit.services import audit_record
 from mamoru.core.access import Permission
+from mamoru.core.exceptions import Unprocessable
 from mamoru.incidents.models import ApprovalDeputy, NotificationKind
 from mamoru.orgs.models import Organisation
 from mamoru.orgs.principal import Principal
@@ -80,7 +81,7 @@ def deputy_name(
     elif len(text) > REASON_MAX_LENGTH:
         errors["reason"] = [_("理由は200文字以内で入力してください。")]
     if errors:
-        raise ValidationError(errors)
+        raise Unprocessable(errors)
     deputy = ApprovalDeputy.objects.create(
         organisation=organisation,
         user=user,

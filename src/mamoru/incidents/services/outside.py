@@ -8,13 +8,14 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from mamoru.audit.services import audit_record
 from mamoru.core.access import Permission
+from mamoru.core.exceptions import Unprocessable
 from mamoru.incidents.models import Delivery, IncidentReport, OutsideMethod, OutsideReport
 from mamoru.orgs.models import Organisation
 from mamoru.orgs.principal import Principal
@@ -49,7 +50,7 @@ def outside_report_record(
         .first()
     )
     if delivered is None:
-        raise ValidationError({"recipient": [_("この宛先にはまだ報告を提出していません。")]})
+        raise Unprocessable({"recipient": [_("この宛先にはまだ報告を提出していません。")]})
     errors: dict[str, list[Any]] = {}
     if method not in OutsideMethod.values:
         errors["method"] = [_("伝えた方法を選んでください。")]
@@ -60,7 +61,7 @@ def outside_report_record(
     if len(contact_person.strip()) > 100:
         errors["contact_person"] = [_("相手の担当者は100文字以内で入力してください。")]
     if errors:
-        raise ValidationError(errors)
+        raise Unprocessable(errors)
     record = OutsideReport.objects.create(
         report=report,
         recipient=recipient,
