@@ -32,6 +32,7 @@ class Counts:
     controls_seen: int = 0
     tallest: int = 0
     pages: list[str] = field(default_factory=list)
+    screens_seen: list[tuple[str, int, int]] = field(default_factory=list)  # path, controls, px
 
     def line(self) -> str:
         return (
@@ -40,10 +41,11 @@ class Counts:
         )
 
 
-# Visible, usable form controls of the page (hidden inputs and CSRF tokens are not seen).
+# Visible, usable form controls of the page: hidden inputs, CSRF tokens and what a closed
+# <details> holds are not seen (checkVisibility knows the latter; offsetParent does not).
 _CONTROLS = """() => Array.from(document.querySelectorAll(
   'main input:not([type=hidden]), main select, main textarea, main button'
-)).filter(e => e.offsetParent !== null).length"""
+)).filter(e => e.checkVisibility()).length"""
 
 
 class Person:
@@ -62,9 +64,12 @@ class Person:
     def _survey(self, screens_before: int) -> None:
         if self.counts.screens == screens_before:
             return
-        self.counts.controls_seen += int(self.page.evaluate(_CONTROLS))
+        controls = int(self.page.evaluate(_CONTROLS))
         height = int(self.page.evaluate("document.documentElement.scrollHeight"))
+        self.counts.controls_seen += controls
         self.counts.tallest = max(self.counts.tallest, height)
+        path = self.page.url.removeprefix(self.base_url)
+        self.counts.screens_seen.append((path, controls, height))
 
     def open(self, url: str) -> None:
         """Type an address (or follow a bookmark): one screen, no click."""
@@ -89,6 +94,13 @@ class Person:
     def type(self, selector: str, text: str) -> None:
         """Click into a box and type: one click, one field."""
         self.page.fill(selector, text)
+        self.counts.clicks += 1
+        self.counts.fields += 1
+
+    def press(self, selector: str) -> None:
+        """A button that fills in a field for the person (the "now" button): one click, one
+        field, no new screen."""
+        self.page.click(selector)
         self.counts.clicks += 1
         self.counts.fields += 1
 

@@ -116,7 +116,7 @@ def test_errors_are_summarised_and_linked_with_the_format_shown(
     assert 'href="#id_category_0"' in html
     assert "年-月-日 の形で入力してください" in html
     assert "24時間の 時:分 の形で入力してください" in html
-    assert "形式: 日付は 2026-01-05、時刻は 09:30" in html
+    assert "日付はカレンダーで選ぶか、2026-01-05 の形で入力します" in html
     assert not IncidentReport.objects.exists()
 
 

@@ -241,6 +241,7 @@ def report_sent(request: HttpRequest, principal: Principal, public_id: str) -> H
         "report": report,
         "submission": submissions[-1],
         "recipients": rows,
+        "offline": any(not r.reach.on_platform for r in recipients),
         "notice": _notice(principal, report),
         "can_record": principal.can(Permission.DATA_EDIT),
     }

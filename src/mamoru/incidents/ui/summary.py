@@ -4,10 +4,11 @@ from the draft through the steps' own forms (so the page can never disagree with
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, time
+from datetime import date, datetime, time
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mamoru.incidents.ui import labels
@@ -40,11 +41,13 @@ def _shown(field: forms.Field, value: Any) -> str:
 
 
 def _moment(day: date | None, clock: time | None) -> str:
+    """The moment in the pages' one style (``labels.when``); a date alone says so."""
     if day is None:
         return ""
     if clock is None:
-        return _("%(day)s（時刻は未記入）") % {"day": f"{day.year}/{day.month}/{day.day}"}
-    return f"{day.year}/{day.month}/{day.day} {clock:%H:%M}"
+        shown = labels.when(timezone.make_aware(datetime.combine(day, time(0, 0))))
+        return _("%(day)s（時刻は未記入）") % {"day": shown.rsplit(" ", 1)[0]}
+    return labels.when(timezone.make_aware(datetime.combine(day, clock)))
 
 
 def _moment_rows(form: Any, initial: dict[str, Any]) -> list[Row]:
@@ -78,7 +81,7 @@ def answers(step: Step, content: Content, context: StepContext) -> list[Row]:
         rows.append(Row(str(field.label), _shown(field, value)))
     if any(isinstance(f, forms.BooleanField) for f in form.fields.values()):
         rows.append(Row(_("当てはまるもの"), "、".join(ticked) or _("なし")))
-    return rows
+    return rows or [Row(_("回答"), _("まだ入力していません"))]
 
 
 def check_answers(content: Content, context: StepContext, done: list[str]) -> list[StepAnswers]:

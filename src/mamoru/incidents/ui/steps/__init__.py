@@ -72,9 +72,10 @@ STEPS: Final[tuple[Step, ...]] = (
     ),
     Step("my_number", _("マイナンバーを含む情報"), MyNumberStep, applies=_my_number),
     Step("cause", _("原因と対応"), CauseStep),
+    Step("contact", _("問い合わせ先"), ContactStep),
+    # Last, what a first report may leave out: the check page is one click from any step.
     Step("timeline", _("その他の日時と経緯"), TimelineStep),
     Step("others", _("公表・警察・委託先"), OthersStep),
-    Step("contact", _("問い合わせ先"), ContactStep),
     Step("sharing", _("共有範囲（TLP）"), SharingStep),
 )
 BY_KEY: Final[dict[str, Step]] = {step.key: step for step in STEPS}
