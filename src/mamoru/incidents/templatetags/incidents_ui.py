@@ -20,7 +20,8 @@ def when(moment: datetime | str | None) -> str:
 @register.filter
 def body(organisation: object) -> str:
     """A recipient organisation's name in the page's language."""
-    return labels.body_name(str(getattr(organisation, "code", "")), str(organisation))
+    name = getattr(organisation, "name", None) or str(organisation)
+    return labels.body_name(str(getattr(organisation, "code", "")), str(name))
 
 
 @register.filter

@@ -142,7 +142,10 @@ def test_the_other_incident_pages_pass_axe(people: Cast, visit: Any) -> None:
     visit(people.nation).check("/incidents/statistics/", "statistics")
     visit(people.ppc).check("/incidents/notifications/", "notifications")
     visit(people.tokyo).check("/incidents/inbox/", "inbox-tokyo")
-    visit(people.chiyoda, language="en").check("/incidents/reports/new/", "report-form-en")
+    english = visit(people.chiyoda, language="en")
+    english.check("/incidents/reports/new/", "report-form-en")
+    english.check(f"/incidents/reports/{report.public_id}/check/", "report-check-en")
+    english.check(f"/incidents/reports/{report.public_id}/", "report-detail-en")
     for step in ("sharing", "personal", "others", "timeline"):
         visit(people.chiyoda).check(f"/incidents/reports/{report.public_id}/steps/{step}/", step)
 
