@@ -162,6 +162,7 @@ def test_the_reporter_is_told_when_the_ciso_submits(
     services.report_approve_and_submit(report=report, principal=principal(ciso))
     told = cast.chiyoda.incident_notifications.get(kind=NotificationKind.SUBMITTED)
     assert told.link == f"/incidents/reports/{report.public_id}/sent/"
+    assert report.number is not None
     assert report.number in told.text
     assert not ciso.incident_notifications.filter(kind=NotificationKind.SUBMITTED).exists()
     assert IncidentReport.objects.get().status == ReportStatus.SUBMITTED
