@@ -35,11 +35,15 @@ def next_step(page: Page) -> None:
 def draft_the_report(page: Page) -> None:
     """Every step in turn, as the 次へ button leads (the first one is already open)."""
     page.check("#id_category_2")  # 情報漏えい
+    page.click("button[data-now=aware]")  # the script fills in the moment, in Japan time
+    assert page.input_value("#id_aware_date") != ""
     page.fill("#id_aware_date", "2026-01-05")
     page.fill("#id_aware_time", "09:30")
     next_step(page)
     page.fill("#id_title", "窓口端末からの個人情報漏えい")
     page.fill("#id_text_overview", "窓口端末がマルウェアに感染し、住民情報が外部に送信された。")
+    # htmx saves as the person types (no inline script: the CSP would refuse it).
+    expect(page.locator("#autosave-status")).to_contain_text("自動保存しました", timeout=10000)
     next_step(page)
     for _severity_systems_services in range(3):
         next_step(page)

@@ -1,8 +1,9 @@
 /*
  * The report's steps: the "今の日時を入れる" (now) button fills its date and time boxes
  * with the current moment in the platform's time zone, without a round trip. Without
- * this script the button submits the form and the server fills them in. No inline code:
- * the Content Security Policy allows only scripts served by the platform.
+ * this script the button submits the form and the server fills them in. Once the person
+ * submits a step, autosave stands down (a pending save would only race the real one).
+ * No inline code: the Content Security Policy allows only scripts served by the platform.
  */
 (function () {
   "use strict";
@@ -24,6 +25,22 @@
       });
     return found;
   }
+
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (form.classList && form.classList.contains("step-form")) {
+      form.setAttribute("data-submitting", "true");
+      form.dispatchEvent(new Event("htmx:abort"));
+    }
+  });
+
+  // htmx asks before each request; none once the step is being submitted.
+  document.addEventListener("htmx:confirm", function (event) {
+    var form = event.target.closest && event.target.closest("form");
+    if (form && form.getAttribute("data-submitting") === "true") {
+      event.preventDefault();
+    }
+  });
 
   document.addEventListener("click", function (event) {
     var button = event.target.closest("button[data-now]");
