@@ -122,6 +122,8 @@ INSTALLED_APPS = [
     "mamoru.asm",
     "mamoru.vulns",
     "mamoru.incidents",
+    "mamoru.progress",
+    "mamoru.advisories",
 ]
 
 MIDDLEWARE = [

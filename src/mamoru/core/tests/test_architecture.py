@@ -32,10 +32,21 @@ LAYERS: tuple[str, ...] = (
     "vulns",  # vulnerability intelligence
     "asm",  # attack-surface management
     "incidents",  # incident reporting
+    "progress",  # progress campaigns, notices, questions and the FAQ
+    "advisories",  # advisories, sharing back, STIX/TAXII/MISP exchange
     "web",  # the shell: layout, navigation and the home page, composed from registries
 )
 # Apps whose job is a domain: they have every room.
-DOMAIN_APPS: tuple[str, ...] = ("audit", "orgs", "accounts", "vulns", "asm", "incidents")
+DOMAIN_APPS: tuple[str, ...] = (
+    "audit",
+    "orgs",
+    "accounts",
+    "vulns",
+    "asm",
+    "incidents",
+    "progress",
+    "advisories",
+)
 ROOMS: tuple[str, ...] = ("models", "services", "selectors", "tasks", "api", "ui", "tests")
 INTERFACE_ROOMS = frozenset({"api", "ui"})
 
