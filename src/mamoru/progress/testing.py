@@ -11,8 +11,9 @@ from mamoru.orgs.principal import Principal, System
 from mamoru.orgs.selectors import organisation_by_code, principal_for
 from mamoru.progress import services
 from mamoru.progress.audience import Audience, AudienceKind
-from mamoru.progress.models import Campaign, MonthlyReport
+from mamoru.progress.models import Campaign, ItemReport, MonthlyReport
 from mamoru.progress.plan import PLANS_DIR, Plan, load_plan
+from mamoru.progress.schedule import plan_of
 
 EXAMPLE_PLAN = PLANS_DIR / "standardisation-example.yaml"
 
@@ -64,21 +65,30 @@ def submit_month(
     reasons: Mapping[str, str] | None = None,
     today: date | None = None,
 ) -> MonthlyReport:
-    """Report ``steps`` (item code → step) for ``month`` and submit, as the system; items
-    not named keep last month's step. Late items get ``reasons`` or "vendor"."""
+    """Report ``steps`` (item code → step) for ``month`` and submit, as the system. Items
+    not named keep last month's step; every item then late gets its reason from
+    ``reasons`` (default: 事業者の体制・作業の遅れ)."""
     system = System("test set-up")
     organisation = organisation_by_code(code=code)
     report = services.report_open(
         principal=system, campaign=campaign, organisation=organisation, month=month, today=today
     )
-    reasons = reasons or {}
-    entries = {
-        item: services.ItemEntry(
-            step=step,
-            reached_month=month if step else None,
-            delay_reason=reasons.get(item, "vendor"),
-        )
-        for item, step in steps.items()
+    plan = plan_of(campaign)
+    carried = {
+        row.item_id: row for row in ItemReport.objects.unscoped("test set-up").filter(report=report)
     }
+    reasons = reasons or {}
+    entries = {}
+    for item in plan.items:
+        row = carried.get(item.pk)
+        step = steps.get(item.code, row.step if row else 0)
+        late = plan.standing(item, step, month).late
+        entries[item.code] = services.ItemEntry(
+            step=step,
+            reached_month=month
+            if item.code in steps and step
+            else (row.reached_month if row else None),
+            delay_reason=reasons.get(item.code, "vendor") if late else "",
+        )
     report = services.report_save(principal=system, report=report, entries=entries)
     return services.report_submit(principal=system, report=report)
