@@ -102,7 +102,7 @@ class TaxiiView(APIView):
         self, request: Request, response: Response, *args: Any, **kwargs: Any
     ) -> Response:
         response = super().finalize_response(request, response, *args, **kwargs)
-        response["Content-Type"] = taxii.MEDIA_TYPE_TAXII
+        response.content_type = taxii.MEDIA_TYPE_TAXII  # errors too, whatever was negotiated
         return response
 
 
