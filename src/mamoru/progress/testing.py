@@ -92,3 +92,80 @@ def submit_month(
         )
     report = services.report_save(principal=system, report=report, entries=entries)
     return services.report_submit(principal=system, report=report)
+
+
+def bulk_history(
+    campaign: Campaign,
+    codes: Iterable[str],
+    months: list[date],
+    *,
+    seed: int = 2026,
+    silent_share: float = 0.1,
+) -> int:
+    """Submitted reports of ``codes`` for ``months``, written in bulk for the demo and the
+    benchmark (the services write one report at a time; this writes a history of
+    thousands). Each organisation follows the plan at its own pace, some items lag, late
+    items carry a reason, and a share of organisations stops reporting for the last two
+    months. Deterministic for a ``seed``. Returns the item rows written."""
+    import random
+
+    from django.utils import timezone
+
+    from mamoru.orgs.selectors import organisation_list
+    from mamoru.progress.lateness import months_between
+    from mamoru.progress.models import DelayReason, ReportStatus
+
+    rng = random.Random(seed)  # noqa: S311 - made-up demo data, not a secret
+    plan = plan_of(campaign)
+    reasons = [r for r in DelayReason.values if r != DelayReason.OTHER]
+    due = {
+        item.pk: [months_between(campaign.start_month, m) for m in plan.planned[item.pk]]
+        for item in plan.items
+    }
+    now = timezone.now()
+    reports: list[MonthlyReport] = []
+    steps_of: list[list[int]] = []
+    for organisation in organisation_list().filter(code__in=list(codes)):
+        pace = rng.uniform(0.55, 1.15)
+        lag = {item.pk: rng.choice((0, 0, 0, 1, 2, 4)) for item in plan.items}
+        silent = rng.random() < silent_share
+        for month in months[:-2] if silent else months:
+            elapsed = months_between(campaign.start_month, month) * pace
+            steps_of.append(
+                [sum(1 for d in due[item.pk] if d <= elapsed - lag[item.pk]) for item in plan.items]
+            )
+            reports.append(
+                MonthlyReport(
+                    campaign=campaign,
+                    organisation=organisation,
+                    month=month,
+                    status=ReportStatus.SUBMITTED,
+                    saved_at=now,
+                    submitted_at=now,
+                )
+            )
+    MonthlyReport.objects.bulk_create(reports, batch_size=2000)
+    saved = MonthlyReport.objects.unscoped(
+        "the demo's and benchmark's history, written in bulk"
+    ).filter(campaign=campaign, month__in=months)
+    ids = {(r.organisation_id, r.month): r.pk for r in saved.only("pk", "organisation_id", "month")}
+    rows: list[ItemReport] = []
+    reached: dict[tuple[int, int], tuple[int, date]] = {}  # the step and when it was reached
+    for report, steps in zip(reports, steps_of, strict=True):
+        pk = ids[(report.organisation_id, report.month)]
+        for item, step in zip(plan.items, steps, strict=True):
+            key = (report.organisation_id, item.pk)
+            if step and reached.get(key, (0, report.month))[0] != step:
+                reached[key] = (step, report.month)
+            late = plan.standing(item, step, report.month).late
+            rows.append(
+                ItemReport(
+                    report_id=pk,
+                    item=item,
+                    step=step,
+                    reached_month=reached[key][1] if step else None,
+                    delay_reason=rng.choice(reasons) if late else "",
+                )
+            )
+    ItemReport.objects.bulk_create(rows, batch_size=5000)
+    return len(rows)
