@@ -1,5 +1,5 @@
 """The progress demo of ``make run``: a campaign of the example plan (clearly marked as
-an example) over four prefectures' local governments with twenty months of reports and
+an example) over two prefectures' local governments with twelve months of reports and
 late items, last month's report of 千代田区 submitted through the services while 檜原村
 still owes its own, 東京都's follow-up and an escalation to the nation, notices from the
 nation and from 東京都, and a question of 千代田区 that became an FAQ entry — beside two
@@ -22,8 +22,8 @@ from mamoru.progress.models import Campaign, FaqEntry, Notice
 from mamoru.progress.testing import bulk_history, example_plan, submit_month
 
 KEY = "standardisation-demo"
-PREFECTURES = ("01", "13", "27", "39")  # 北海道, 東京都, 大阪府, 高知県
-HISTORY_MONTHS = 20
+PREFECTURES = ("13", "39")  # 東京都, 高知県: small enough to seed in a few seconds
+HISTORY_MONTHS = 12
 CHIYODA, HINOHARA, TOKYO = "131016", "133078", "130001"
 
 
@@ -184,6 +184,6 @@ def demo_progress() -> list[str]:
         title__startswith="【デモ】"
     )
     return [
-        f"デモの進捗管理: {campaign.title}（北海道・東京都・大阪府・高知県の団体、20か月分の報告）",
+        f"デモの進捗管理: {campaign.title}（東京都・高知県の団体、12か月分の報告）",
         f"デモのお知らせ: {notices.count()}件、よくある質問: {FaqEntry.objects.count()}件",
     ]

@@ -9,7 +9,14 @@ from datetime import date
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from mamoru.progress.lateness import Standing, add_months, month_of, month_range, standing
+from mamoru.progress.lateness import (
+    Standing,
+    add_months,
+    month_of,
+    month_range,
+    months_between,
+    standing,
+)
 from mamoru.progress.models import Campaign, CampaignItem, CampaignStep
 
 
@@ -19,6 +26,7 @@ class CampaignPlan:
     items: tuple[CampaignItem, ...]
     steps: tuple[CampaignStep, ...]
     planned: dict[int, tuple[date, ...]]  # item pk → the month each step is due
+    due: dict[int, tuple[int, ...]]  # the same, as month numbers (0 = the first month)
 
     @property
     def step_count(self) -> int:
@@ -40,6 +48,15 @@ class CampaignPlan:
         key = item if isinstance(item, int) else item.pk
         return standing(step, self.planned[key], month, margin=self.campaign.late_margin)
 
+    def behind(self, item: int, step: int, month_number: int) -> int:
+        """Months behind the plan (``lateness.months_behind``) in arithmetic, for the
+        rollups that evaluate every participant × item × month."""
+        due = self.due[item]
+        return max(0, month_number - due[step]) if step < len(due) else 0
+
+    def month_number(self, month: date) -> int:
+        return months_between(self.campaign.start_month, month)
+
     def planned_percent(self, month: date) -> int:
         """Per mille of every step of every item the plan expects done by ``month``."""
         total = sum(sum(1 for due in months if due <= month) for months in self.planned.values())
@@ -52,7 +69,11 @@ class CampaignPlan:
 
 
 def plan_of(campaign: Campaign) -> CampaignPlan:
-    """The campaign's plan (two queries: its items and its steps)."""
+    """The campaign's plan (two queries: its items and its steps), kept on the campaign
+    object so that one request builds it once."""
+    cached: CampaignPlan | None = getattr(campaign, "_mamoru_plan", None)
+    if cached is not None:
+        return cached
     items = tuple(campaign.items.all())
     steps = tuple(campaign.steps.all())
     planned = {
@@ -62,4 +83,10 @@ def plan_of(campaign: Campaign) -> CampaignPlan:
         )
         for item in items
     }
-    return CampaignPlan(campaign=campaign, items=items, steps=steps, planned=planned)
+    due = {
+        item.pk: tuple(step.planned_month - 1 + item.offset_months for step in steps)
+        for item in items
+    }
+    plan = CampaignPlan(campaign=campaign, items=items, steps=steps, planned=planned, due=due)
+    campaign._mamoru_plan = plan  # type: ignore[attr-defined]
+    return plan

@@ -107,21 +107,18 @@ def bulk_history(
     thousands). Each organisation follows the plan at its own pace, some items lag, late
     items carry a reason, and a share of organisations stops reporting for the last two
     months. Deterministic for a ``seed``. Returns the item rows written."""
+    import bisect
     import random
 
     from django.utils import timezone
 
     from mamoru.orgs.selectors import organisation_list
-    from mamoru.progress.lateness import months_between
     from mamoru.progress.models import DelayReason, ReportStatus
 
     rng = random.Random(seed)  # noqa: S311 - made-up demo data, not a secret
     plan = plan_of(campaign)
     reasons = [r for r in DelayReason.values if r != DelayReason.OTHER]
-    due = {
-        item.pk: [months_between(campaign.start_month, m) for m in plan.planned[item.pk]]
-        for item in plan.items
-    }
+    margin = campaign.late_margin
     now = timezone.now()
     reports: list[MonthlyReport] = []
     steps_of: list[list[int]] = []
@@ -130,9 +127,12 @@ def bulk_history(
         lag = {item.pk: rng.choice((0, 0, 0, 1, 2, 4)) for item in plan.items}
         silent = rng.random() < silent_share
         for month in months[:-2] if silent else months:
-            elapsed = months_between(campaign.start_month, month) * pace
+            elapsed = plan.month_number(month) * pace
             steps_of.append(
-                [sum(1 for d in due[item.pk] if d <= elapsed - lag[item.pk]) for item in plan.items]
+                [
+                    bisect.bisect_right(plan.due[item.pk], elapsed - lag[item.pk])
+                    for item in plan.items
+                ]
             )
             reports.append(
                 MonthlyReport(
@@ -153,15 +153,16 @@ def bulk_history(
     reached: dict[tuple[int, int], tuple[int, date]] = {}  # the step and when it was reached
     for report, steps in zip(reports, steps_of, strict=True):
         pk = ids[(report.organisation_id, report.month)]
+        number = plan.month_number(report.month)
         for item, step in zip(plan.items, steps, strict=True):
             key = (report.organisation_id, item.pk)
             if step and reached.get(key, (0, report.month))[0] != step:
                 reached[key] = (step, report.month)
-            late = plan.standing(item, step, report.month).late
+            late = plan.behind(item.pk, step, number) >= margin
             rows.append(
                 ItemReport(
                     report_id=pk,
-                    item=item,
+                    item_id=item.pk,
                     step=step,
                     reached_month=reached[key][1] if step else None,
                     delay_reason=rng.choice(reasons) if late else "",

@@ -9,6 +9,7 @@ from datetime import date
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from mamoru.audit.reads import audited_read
 from mamoru.core.tabular import Cell
@@ -297,7 +298,7 @@ def reports_due(*, principal: Principal, today: date | None = None) -> list[Repo
     takes part in), with their deadline: day ``deadline_day`` of this month."""
     from mamoru.progress.lateness import add_months, month_of
 
-    today = today or date.today()
+    today = today or timezone.localdate()
     last_month = add_months(month_of(today), -1)
     taking_part = Participation.objects.within(_readable(principal)).filter(
         organisation=principal.organisation,

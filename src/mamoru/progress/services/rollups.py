@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from datetime import date
 
 from django.db import transaction
+from django.utils import timezone
 
 from mamoru.orgs.models import Organisation, OrganisationKind
 from mamoru.orgs.selectors import organisation_list
@@ -65,12 +66,14 @@ def _organisation_rows(
         current, last = reports[month], month
     rows = []
     total = max(1, len(plan.items) * plan.step_count)
+    margin = plan.campaign.late_margin
     for month in months:
         if month in reports:
             current, last = reports[month], month
+        number = plan.month_number(month)
         steps = [current.get(item.pk, 0) for item in plan.items]
-        standings = [
-            plan.standing(item, s, month) for item, s in zip(plan.items, steps, strict=True)
+        behind = [
+            plan.behind(item.pk, s, number) for item, s in zip(plan.items, steps, strict=True)
         ]
         rows.append(
             OrganisationMonth(
@@ -81,9 +84,9 @@ def _organisation_rows(
                 reported=month in reports,
                 last_reported=last,
                 steps=steps,
-                behind=[s.behind for s in standings],
-                late_items=sum(1 for s in standings if s.late),
-                max_behind=max((s.behind for s in standings), default=0),
+                behind=behind,
+                late_items=sum(1 for b in behind if b >= margin),
+                max_behind=max(behind, default=0),
                 progress=sum(steps) * 1000 // total,
             )
         )
@@ -195,7 +198,7 @@ def campaigns_running(today: date | None = None) -> list[tuple[Campaign, date]]:
     month, whose reports arrive until the deadline, or the campaign's first)."""
     from mamoru.progress.lateness import add_months, month_of
 
-    current = month_of(today or date.today())
+    current = month_of(today or timezone.localdate())
     previous = add_months(current, -1)
     running = Campaign.objects.filter(start_month__lte=current, end_month__gte=previous)
     return [(campaign, max(previous, campaign.start_month)) for campaign in running]

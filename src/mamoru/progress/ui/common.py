@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from html import escape
 from urllib.parse import quote
 
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from mamoru.core.tabular import Cell, csv_bytes, xlsx_bytes
@@ -52,18 +54,33 @@ class HeatCell:
     text: str
 
 
+def heat_cells_html(cells: list[HeatCell]) -> SafeString:
+    """The ``<td>`` cells of one heat-map row (built here: a page has a thousand of them,
+    and the template engine would spend most of the page's time on them). The state is
+    one of five fixed words and the step an integer; only the text needs escaping."""
+    return mark_safe(  # noqa: S308 - the only free text is escaped
+        "".join(
+            f'<td class="heat heat--{cell.state}"><span class="heat__step">{cell.step:d}</span> '
+            f'<span class="heat__text">{escape(cell.text)}</span></td>'
+            for cell in cells
+        )
+    )
+
+
 def heat_cells(plan: CampaignPlan, row: OrganisationMonth) -> list[HeatCell]:
+    """Each item's cell of ``row``: the step, and its state in colour and in words."""
+    if row.last_reported is None:
+        never = _("未報告")
+        return [HeatCell(step, "none", never) for step in row.steps]
+    done, on_plan, behind_text = _("完了"), _("予定どおり"), _("遅れ%(n)dか月")
+    margin, last = plan.campaign.late_margin, plan.step_count
     cells = []
-    margin = plan.campaign.late_margin
     for step, behind in zip(row.steps, row.behind, strict=False):
-        if row.last_reported is None:
-            cells.append(HeatCell(step, "none", _("未報告")))
-        elif step >= plan.step_count:
-            cells.append(HeatCell(step, "done", _("完了")))
-        elif behind >= margin:
-            cells.append(HeatCell(step, "late", _("遅れ%(n)dか月") % {"n": behind}))
-        elif behind > 0:
-            cells.append(HeatCell(step, "behind", _("遅れ%(n)dか月") % {"n": behind}))
+        if step >= last:
+            cells.append(HeatCell(step, "done", done))
+        elif behind:
+            state = "late" if behind >= margin else "behind"
+            cells.append(HeatCell(step, state, behind_text % {"n": behind}))
         else:
-            cells.append(HeatCell(step, "ok", _("予定どおり")))
+            cells.append(HeatCell(step, "ok", on_plan))
     return cells

@@ -11,7 +11,7 @@ from mamoru.core.pages import page, paginate
 from mamoru.orgs.principal import Principal
 from mamoru.progress import selectors
 from mamoru.progress.schedule import plan_of
-from mamoru.progress.ui.common import heat_cells, shown_month, table_download
+from mamoru.progress.ui.common import heat_cells, heat_cells_html, shown_month, table_download
 
 HEAT_ROWS = 50
 
@@ -28,7 +28,7 @@ def prefecture(request: HttpRequest, principal: Principal, key: str, code: str) 
         principal=principal, campaign=campaign, prefecture=prefecture, month=month, sort=sort
     )
     shown = paginate(request, board.rows, per_page=HEAT_ROWS)
-    rows = [(row, heat_cells(plan, row)) for row in shown.object_list]
+    rows = [(row, heat_cells_html(heat_cells(plan, row))) for row in shown.object_list]
     chart = bar_chart(
         [(name, t.progress_percent) for name, t in board.items],
         title=_("業務ごとの平均進捗率"),
