@@ -152,7 +152,7 @@ class StateOut(Serializer):
 
 
 class ImportIn(Serializer):
-    bundle = serializers.JSONField(help_text="STIX 2.1 のバンドル")
+    bundle = serializers.DictField(help_text="STIX 2.1 のバンドル（JSON オブジェクト）")
     audience = AdvisoryAudienceIn()
 
 
