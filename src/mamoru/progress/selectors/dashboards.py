@@ -142,7 +142,8 @@ class NationalDashboard:
 def national_dashboard(
     *, principal: Principal, campaign: Campaign, month: date
 ) -> NationalDashboard:
-    """Every prefecture, every item, the distribution of steps and the months so far."""
+    """Every prefecture and every item (the largest share late first), the distribution of
+    steps and the months so far."""
     if principal.supervisor != Supervisor.NATION:
         raise PermissionDenied(_("全国の集計を見られるのは国の担当者です。"))
     plan = plan_of(campaign)
@@ -171,6 +172,9 @@ def national_dashboard(
         .annotate(participants=Sum("participants"), reported=Sum("reported"), **sums)
         .order_by("item__order")
     ]
+    # Late first (PRODUCT.md §E): the prefectures and items with the largest share late.
+    prefectures.sort(key=lambda p: (-p[1].late_percent, p[0]["code"]))
+    items.sort(key=lambda i: -i[1].late_percent)
     steps = [
         (row["step"], row["count"])
         for row in PrefectureMonthStep.objects.within(readable)
