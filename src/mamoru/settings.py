@@ -359,6 +359,19 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_SETTINGS": {"validatorUrl": None},
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several operations answer fields named "status", "kind", "category" or "tlp" with
+    # different choices: name each set.
+    "ENUM_NAME_OVERRIDES": {
+        "ReportStatusEnum": "mamoru.incidents.models.ReportStatus",
+        "MonthlyReportStatusEnum": "mamoru.progress.models.ReportStatus",
+        "QuestionStatusEnum": "mamoru.progress.models.QuestionStatus",
+        "QuestionCategoryEnum": "mamoru.progress.models.QuestionCategory",
+        "FollowUpKindEnum": "mamoru.progress.models.FollowUpKind",
+        "AudienceKindEnum": "mamoru.progress.audience.AudienceKind",
+        "ShareKindEnum": "mamoru.advisories.models.ShareKind",
+        "TlpEnum": "mamoru.advisories.models.Tlp",
+        "PublishableTlpEnum": "mamoru.advisories.models.PUBLISHABLE_TLP_CHOICES",
+    },
 }
 
 LOGGING = {

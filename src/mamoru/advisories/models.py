@@ -30,6 +30,10 @@ class Tlp(models.TextChoices):
     RED = "red", "TLP:RED"
 
 
+# TLP 2.0 allows neither AMBER+STRICT nor RED to be passed on to every municipality.
+PUBLISHABLE_TLP_CHOICES = [(t.value, t.label) for t in (Tlp.CLEAR, Tlp.GREEN, Tlp.AMBER)]
+
+
 class Urgency(models.TextChoices):
     IMMEDIATE = "immediate", _("直ちに対応")
     HIGH = "high", _("高")

@@ -6,7 +6,15 @@ from typing import Any
 
 from rest_framework import serializers
 
-from mamoru.advisories.models import Answer, Importance, ShareKind, Targeting, Tlp, Urgency
+from mamoru.advisories.models import (
+    PUBLISHABLE_TLP_CHOICES,
+    Answer,
+    Importance,
+    ShareKind,
+    Targeting,
+    Tlp,
+    Urgency,
+)
 from mamoru.progress.audience import BAND_KEYS, AudienceKind
 
 Serializer = serializers.Serializer[Any]
@@ -89,7 +97,7 @@ class AdvisoryIn(Serializer):
     actions_later = StrictCharField(required=False, allow_blank=True, max_length=10000)
     urgency = StrictChoiceField(choices=Urgency.choices)
     importance = StrictChoiceField(choices=Importance.choices)
-    tlp = StrictChoiceField(choices=[(t.value, t.label) for t in (Tlp.CLEAR, Tlp.GREEN, Tlp.AMBER)])
+    tlp = StrictChoiceField(choices=PUBLISHABLE_TLP_CHOICES)
     products = ProductIO(many=True, required=False)
     cves = serializers.ListField(
         child=serializers.RegexField(r"^CVE-\d{4}-\d{4,}$"), required=False, max_length=200
@@ -125,7 +133,7 @@ class AdvisoryOut(Serializer):
     published_at = serializers.DateTimeField()
 
 
-class DeliveryOut(Serializer):
+class AdvisoryDeliveryOut(Serializer):
     advisory = AdvisoryOut()
     organisation = AdvisoryOrganisationOut()
     matched = serializers.BooleanField()
@@ -135,7 +143,7 @@ class DeliveryOut(Serializer):
     answered_at = serializers.DateTimeField(allow_null=True)
 
 
-class AnswerIn(Serializer):
+class AdvisoryAnswerIn(Serializer):
     answer = StrictChoiceField(choices=Answer.choices)
     note = StrictCharField(required=False, allow_blank=True, max_length=4000)
 

@@ -50,13 +50,16 @@ def _content(data: dict[str, Any]) -> AdvisoryContent:
 
 class AdvisoryListApi(APIView):
     @extend_schema(
+        operation_id="advisories_list",
         parameters=PAGE_PARAMETERS,
-        responses=page_of(s.DeliveryOut),
+        responses=page_of(s.AdvisoryDeliveryOut),
         summary="届いた注意喚起（未回答が先）",
     )
     def get(self, request: Request) -> Response:
         found = selectors.advisories_received(principal=principal_of(request))
-        return paginated(request, self, found, lambda rows: s.DeliveryOut(rows, many=True).data)
+        return paginated(
+            request, self, found, lambda rows: s.AdvisoryDeliveryOut(rows, many=True).data
+        )
 
     @extend_schema(
         request=s.AdvisoryIn, responses={201: s.AdvisoryOut}, summary="注意喚起を発出（国）"
@@ -117,24 +120,26 @@ def _delivery(request: Request, public_id: UUID) -> AdvisoryDelivery:
 
 
 class AdvisoryAcknowledgeApi(APIView):
-    @extend_schema(parameters=[ID], request=None, responses=s.DeliveryOut, summary="受領を確認")
+    @extend_schema(
+        parameters=[ID], request=None, responses=s.AdvisoryDeliveryOut, summary="受領を確認"
+    )
     def post(self, request: Request, public_id: UUID) -> Response:
         delivery = services.advisory_acknowledge(
             principal=principal_of(request), delivery=_delivery(request, public_id)
         )
-        return Response(s.DeliveryOut(delivery).data)
+        return Response(s.AdvisoryDeliveryOut(delivery).data)
 
 
 class AdvisoryAnswerApi(APIView):
     @extend_schema(
         parameters=[ID],
-        request=s.AnswerIn,
-        responses=s.DeliveryOut,
+        request=s.AdvisoryAnswerIn,
+        responses=s.AdvisoryDeliveryOut,
         summary="影響あり・影響なし・対応済みを回答",
     )
     def post(self, request: Request, public_id: UUID) -> Response:
         delivery = _delivery(request, public_id)
-        payload = s.AnswerIn(data=request.data)
+        payload = s.AdvisoryAnswerIn(data=request.data)
         payload.is_valid(raise_exception=True)
         delivery = services.advisory_answer(
             principal=principal_of(request),
@@ -142,7 +147,7 @@ class AdvisoryAnswerApi(APIView):
             answer=payload.validated_data["answer"],
             note=payload.validated_data.get("note", ""),
         )
-        return Response(s.DeliveryOut(delivery).data)
+        return Response(s.AdvisoryDeliveryOut(delivery).data)
 
 
 class AdvisoryStateApi(APIView):
@@ -174,7 +179,10 @@ class AdvisoryMispApi(APIView):
 
 class ShareListApi(APIView):
     @extend_schema(
-        parameters=PAGE_PARAMETERS, responses=page_of(s.ShareOut), summary="共有された情報"
+        operation_id="advisories_shared_list",
+        parameters=PAGE_PARAMETERS,
+        responses=page_of(s.ShareOut),
+        summary="共有された情報",
     )
     def get(self, request: Request) -> Response:
         found = selectors.shares_visible(principal=principal_of(request))

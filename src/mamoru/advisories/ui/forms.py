@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from mamoru.advisories.content import AdvisoryContent, parse_cves, parse_sources
-from mamoru.advisories.models import Importance, ShareKind, Tlp, Urgency
+from mamoru.advisories.models import PUBLISHABLE_TLP_CHOICES, Importance, ShareKind, Tlp, Urgency
 from mamoru.advisories.products import parse_products
 from mamoru.progress.audience_form import INPUT, AudienceFields
 
@@ -42,9 +42,6 @@ class MultipleFileField(forms.FileField):
         if isinstance(data, list | tuple):
             return [single(d, initial) for d in data]
         return [single(data, initial)] if data else []
-
-
-PUBLISHABLE = [(t.value, t.label) for t in (Tlp.CLEAR, Tlp.GREEN, Tlp.AMBER)]
 
 
 class AdvisoryForm(AudienceFields):
@@ -86,7 +83,10 @@ class AdvisoryForm(AudienceFields):
         _("情報源"), 3, _("1行に1件。「名前 URL」の形。例: JPCERT/CC https://www.jpcert.or.jp/")
     )
     tlp = forms.ChoiceField(
-        label=_("TLP"), choices=PUBLISHABLE, initial=Tlp.GREEN, widget=forms.Select(attrs=INPUT)
+        label=_("TLP"),
+        choices=PUBLISHABLE_TLP_CHOICES,
+        initial=Tlp.GREEN,
+        widget=forms.Select(attrs=INPUT),
     )
     by_exposure = forms.BooleanField(
         label=_("攻撃対象領域の診断で、該当製品を公開している団体に送る"),

@@ -20,6 +20,7 @@ PK = OpenApiParameter("pk", int, OpenApiParameter.PATH, description="ID")
 
 class NoticeListApi(APIView):
     @extend_schema(
+        operation_id="progress_notices_list",
         parameters=PAGE_PARAMETERS,
         responses=page_of(s.ReceivedNoticeOut),
         summary="届いたお知らせ（未読が先）",
@@ -112,7 +113,10 @@ class NoticeRecipientsApi(APIView):
 
 class QuestionListApi(APIView):
     @extend_schema(
-        parameters=PAGE_PARAMETERS, responses=page_of(s.QuestionOut), summary="質問の一覧"
+        operation_id="progress_questions_list",
+        parameters=PAGE_PARAMETERS,
+        responses=page_of(s.QuestionOut),
+        summary="質問の一覧",
     )
     def get(self, request: Request) -> Response:
         found = selectors.questions_visible(principal=principal_of(request))
@@ -135,12 +139,12 @@ class QuestionDetailApi(APIView):
 
 class QuestionAnswerApi(APIView):
     @extend_schema(
-        parameters=[PK], request=s.AnswerIn, responses=s.QuestionOut, summary="質問に回答"
+        parameters=[PK], request=s.ProgressAnswerIn, responses=s.QuestionOut, summary="質問に回答"
     )
     def post(self, request: Request, pk: int) -> Response:
         principal = principal_of(request)
         question = selectors.question_get(principal=principal, pk=pk)
-        payload = s.AnswerIn(data=request.data)
+        payload = s.ProgressAnswerIn(data=request.data)
         payload.is_valid(raise_exception=True)
         question = services.question_answer(
             principal=principal, question=question, answer=payload.validated_data["answer"]
@@ -186,6 +190,7 @@ class QuestionPublishApi(APIView):
 
 class FaqListApi(APIView):
     @extend_schema(
+        operation_id="progress_faq_list",
         parameters=[s.FaqSearchIn, *PAGE_PARAMETERS],
         responses=page_of(s.FaqOut),
         summary="よくある質問（q で部分一致の検索。例: ランサム）",

@@ -171,7 +171,7 @@ class FollowUpIn(Serializer):
     text = StrictCharField(min_length=1, max_length=4000)
 
 
-class AnswerIn(Serializer):
+class ProgressAnswerIn(Serializer):
     answer = StrictCharField(min_length=1, max_length=20000)
 
 

@@ -60,7 +60,10 @@ def campaign_data(campaign: Campaign, plan: CampaignPlan) -> dict[str, Any]:
 
 class CampaignListApi(APIView):
     @extend_schema(
-        parameters=PAGE_PARAMETERS, responses=page_of(s.CampaignOut), summary="進捗管理の一覧"
+        operation_id="progress_campaigns_list",
+        parameters=PAGE_PARAMETERS,
+        responses=page_of(s.CampaignOut),
+        summary="進捗管理の一覧",
     )
     def get(self, request: Request) -> Response:
         found = selectors.campaigns_visible(principal=principal_of(request))
@@ -310,12 +313,15 @@ class FollowUpListApi(APIView):
 
 class FollowUpAnswerApi(APIView):
     @extend_schema(
-        parameters=[PK], request=s.AnswerIn, responses=s.FollowUpOut, summary="遅れの問合せに回答"
+        parameters=[PK],
+        request=s.ProgressAnswerIn,
+        responses=s.FollowUpOut,
+        summary="遅れの問合せに回答",
     )
     def post(self, request: Request, pk: int) -> Response:
         principal = principal_of(request)
         follow_up = selectors.follow_up_get(principal=principal, pk=pk)
-        payload = s.AnswerIn(data=request.data)
+        payload = s.ProgressAnswerIn(data=request.data)
         payload.is_valid(raise_exception=True)
         follow_up = services.follow_up_answer(
             principal=principal, follow_up=follow_up, answer=payload.validated_data["answer"]
