@@ -166,7 +166,12 @@ class ReportNoticeApi(APIView):
 
 
 class InboxAcknowledgeManyApi(APIView):
-    @extend_schema(request=AcknowledgeIn, responses=AcknowledgeOut, summary="まとめて受領を確認")
+    @extend_schema(
+        operation_id="incidents_inbox_acknowledge_many",
+        request=AcknowledgeIn,
+        responses=AcknowledgeOut,
+        summary="まとめて受領を確認",
+    )
     def post(self, request: Request) -> Response:
         principal = principal_of(request)
         payload = AcknowledgeIn(data=request.data)
