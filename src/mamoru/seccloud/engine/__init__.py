@@ -9,6 +9,7 @@ from mamoru.seccloud.engine.db import EngineConfig, connect
 from mamoru.seccloud.engine.detect import BUILTIN_RULES, Alert, Rule, detect, load_rules
 from mamoru.seccloud.engine.formats import FORMATS
 from mamoru.seccloud.engine.generator import GeneratedLogs, generate
+from mamoru.seccloud.engine.health import DeviceCount, segment_devices
 from mamoru.seccloud.engine.ingest import (
     IngestProgress,
     IngestResult,
@@ -34,6 +35,7 @@ __all__ = [
     "AddressRange",
     "Alert",
     "CountryRange",
+    "DeviceCount",
     "EngineConfig",
     "GeneratedLogs",
     "IngestProgress",
@@ -53,6 +55,7 @@ __all__ = [
     "load_rules",
     "monthly_report",
     "read_ranges_csv",
+    "segment_devices",
     "segment_id",
     "spark_national_rollup",
     "spark_session",
