@@ -7,7 +7,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Max, Q, QuerySet, Sum
+from django.utils.translation import gettext as _
 
 from mamoru.audit.reads import audited_read
 from mamoru.core.progress import progress_get
@@ -224,7 +226,10 @@ def months_with_figures(*, principal: Principal, organisation: Organisation) -> 
 
 def national_rollup(*, principal: Principal, month: date) -> QuerySet[MonthlyFigures]:
     """The whole-prefecture figures of ``month`` the principal reads as statistics (the
-    nation: every prefecture's; a prefecture: its own). Never a municipality's row."""
+    nation: every prefecture's; a prefecture: its own). Never a municipality's row; a
+    municipality is refused (it reads its own figures on its own page)."""
+    if principal.supervisor is None:
+        raise PermissionDenied(_("全国集計は国と都道府県が見るページです。"))
     readable = organisations_readable(principal=principal, kind=KIND, access=Access.STATISTICS)
     return (
         MonthlyFigures.objects.within(readable)
