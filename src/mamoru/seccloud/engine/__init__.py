@@ -25,7 +25,7 @@ from mamoru.seccloud.engine.national import (
 )
 from mamoru.seccloud.engine.ranges import AddressRange, CountryRange, read_ranges_csv
 from mamoru.seccloud.engine.receiver import ReceiverConfig, SegmentSpool, SyslogReceiver
-from mamoru.seccloud.engine.report import MonthlyFigures, monthly_report
+from mamoru.seccloud.engine.report import MonthlyFigures, monthly_report, monthly_reports
 from mamoru.seccloud.engine.store import Store
 
 __all__ = [
@@ -54,6 +54,7 @@ __all__ = [
     "ingest",
     "load_rules",
     "monthly_report",
+    "monthly_reports",
     "read_ranges_csv",
     "segment_devices",
     "segment_id",

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-import duckdb
 from django.db import transaction
 from django.utils import timezone
 
@@ -19,30 +18,6 @@ from mamoru.seccloud.services.common import engine_config, require_operator, sto
 
 def month_text(month: date) -> str:
     return f"{month:%Y-%m}"
-
-
-def _municipality_codes(prefecture: Organisation, month: date) -> list[str]:
-    """Municipalities of the prefecture whose rollups of ``month`` exist."""
-    glob = engine.Store(store_root()).rollups_glob(prefecture.prefecture_code, month_text(month))
-    try:
-        con = duckdb.connect()
-        rows = con.execute(
-            "SELECT DISTINCT org_uid FROM read_parquet(?, hive_partitioning = true) "
-            "WHERE org_uid IS NOT NULL",
-            [glob],
-        ).fetchall()
-        con.close()
-    except duckdb.IOException:  # no file for the month
-        return []
-    codes = {str(r[0]) for r in rows}
-    return list(
-        Organisation.objects.unscoped("the municipalities present in the prefecture's logs")
-        .filter(
-            code__in=codes, kind__in=MUNICIPAL_KINDS, prefecture_code=prefecture.prefecture_code
-        )
-        .order_by("code")
-        .values_list("code", flat=True)
-    )
 
 
 def _store(
@@ -87,27 +62,25 @@ def figures_compute(
     municipality with data. Recomputing replaces the rows (idempotent)."""
     require_operator(principal, prefecture)
     month = month.replace(day=1)
-    config = engine_config()
-    rows = []
-    whole = engine.monthly_report(
+    computed = engine.monthly_reports(
         store=store_root(), prefecture=prefecture.prefecture_code, month=month_text(month),
-        config=config,
+        config=engine_config(),
     )  # fmt: skip
+    owners = {
+        o.code: o
+        for o in Organisation.objects.unscoped("the municipalities present in the logs").filter(
+            code__in=[c for c in computed if c],
+            kind__in=MUNICIPAL_KINDS,
+            prefecture_code=prefecture.prefecture_code,
+        )
+    }
     with transaction.atomic():
-        rows.append(_store(prefecture, prefecture, month, whole))
-        codes = _municipality_codes(prefecture, month)
-        owners = {
-            o.code: o
-            for o in Organisation.objects.unscoped("the municipalities just listed").filter(
-                code__in=codes
-            )
-        }
-        for code in codes:
-            figures = engine.monthly_report(
-                store=store_root(), prefecture=prefecture.prefecture_code,
-                month=month_text(month), organisation=code, config=config,
-            )  # fmt: skip
-            rows.append(_store(prefecture, owners[code], month, figures))
+        rows = [_store(prefecture, prefecture, month, computed[None])]
+        rows += [
+            _store(prefecture, owners[code], month, figures)
+            for code, figures in computed.items()
+            if code in owners
+        ]
         audit(
             principal, "seccloud.report.compute", organisation=prefecture,
             target=f"month:{month_text(month)}", details={"organisations": len(rows)},

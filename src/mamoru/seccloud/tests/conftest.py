@@ -41,19 +41,35 @@ def tokyo_month(tmp_path_factory: pytest.TempPathFactory) -> GeneratedMonth:
     return GeneratedMonth(out, logs)
 
 
+@pytest.fixture(scope="session")
+def shared_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One store for the tests of the generated month: the first test ingests the files,
+    the others find the segments in (the engine's checkpoints) and only redo the database's
+    side, which each test starts afresh."""
+    return tmp_path_factory.mktemp("seccloud-shared")
+
+
 @pytest.fixture
 def ingested(
-    cast: Cast, tokyo_month: GeneratedMonth, django_capture_on_commit_callbacks: Any
-) -> IngestRun:
+    cast: Cast,
+    tokyo_month: GeneratedMonth,
+    shared_root: Path,
+    django_capture_on_commit_callbacks: Any,
+) -> Iterator[IngestRun]:
     """The month ingested for 東京都 with its ranges and known-bad list, and its report
     (what runs after the commit — the alerts' notifications — runs too)."""
+    with override_settings(MAMORU_SECCLOUD_DATA_ROOT=shared_root):
+        yield _ingest(cast, tokyo_month, django_capture_on_commit_callbacks)
+
+
+def _ingest(cast: Cast, tokyo_month: GeneratedMonth, on_commit: Any) -> IngestRun:
     system = System("test")
     tokyo = cast.org(TOKYO)
     services.ranges_import(principal=system, data=(tokyo_month.root / "ranges.csv").read_bytes())
     services.bad_destinations_import(
         principal=system, prefecture=tokyo, addresses=tokyo_month.logs.bad_destinations
     )
-    with django_capture_on_commit_callbacks(execute=True):
+    with on_commit(execute=True):
         run = services.ingest_files(
             principal=system, prefecture=tokyo, paths=tokyo_month.logs.files
         )
