@@ -10,6 +10,7 @@ from typing import Any
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from mamoru.core.charts import bar_chart, line_chart
 from mamoru.core.pdf import html_to_pdf
@@ -17,22 +18,22 @@ from mamoru.core.tabular import csv_bytes
 
 # (key in the figures, label) in the order a reader meets them.
 HEADLINES: tuple[tuple[str, str], ...] = (
-    ("firewall_sessions_allowed", "ファイアウォールが通した通信"),
-    ("firewall_sessions_blocked", "ファイアウォールが止めた通信"),
-    ("ips_detections", "侵入の試みの検知（IPS）"),
-    ("malware_removed_from_mail", "メールから取り除いたウイルス"),
-    ("malware_detected_total", "検知したウイルス（メール・Web の合計）"),
-    ("spam", "迷惑メール"),
-    ("suspicious_files", "不審なファイル（サンドボックス）"),
-    ("url_blocks", "危険なWebサイトへのアクセスの遮断"),
+    ("firewall_sessions_allowed", gettext_noop("ファイアウォールが通した通信")),
+    ("firewall_sessions_blocked", gettext_noop("ファイアウォールが止めた通信")),
+    ("ips_detections", gettext_noop("侵入の試みの検知（IPS）")),
+    ("malware_removed_from_mail", gettext_noop("メールから取り除いたウイルス")),
+    ("malware_detected_total", gettext_noop("検知したウイルス（メール・Web の合計）")),
+    ("spam", gettext_noop("迷惑メール")),
+    ("suspicious_files", gettext_noop("不審なファイル（サンドボックス）")),
+    ("url_blocks", gettext_noop("危険なWebサイトへのアクセスの遮断")),
 )
 SEVERITY_LABELS = {
-    "critical": "緊急",
-    "high": "高",
-    "medium": "中",
-    "low": "低",
-    "informational": "情報",
-    "unknown": "不明",
+    "critical": gettext_noop("緊急"),
+    "high": gettext_noop("高"),
+    "medium": gettext_noop("中"),
+    "low": gettext_noop("低"),
+    "informational": gettext_noop("情報"),
+    "unknown": gettext_noop("不明"),
 }
 
 
