@@ -276,6 +276,8 @@ class IngestRun(models.Model):
     rows_read = models.BigIntegerField(default=0)
     rows_stored = models.BigIntegerField(default=0)
     rows_quarantined = models.BigIntegerField(default=0)
+    bytes_total = models.BigIntegerField(default=0)
+    bytes_done = models.BigIntegerField(default=0)
     error = models.TextField(blank=True)
     started_at = models.DateTimeField(default=timezone.now)
     finished_at = models.DateTimeField(null=True, blank=True)
@@ -287,6 +289,13 @@ class IngestRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source} {self.started_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def percent(self) -> int:
+        """How much of the input (by bytes) is done."""
+        if self.status != "running":
+            return 100
+        return min(100, self.bytes_done * 100 // self.bytes_total) if self.bytes_total else 0
 
 
 class IngestedSegment(models.Model):

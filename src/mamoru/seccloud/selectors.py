@@ -203,6 +203,18 @@ def figures_of(
     )
 
 
+@audited_read("seccloud.report.export")
+def figures_for_export(
+    *, principal: Principal, organisation: Organisation, month: date, fmt: str
+) -> MonthlyFigures | None:
+    """The figures a PDF or CSV export carries (each export recorded with its format)."""
+    return (
+        MonthlyFigures.objects.within(_records(principal))
+        .filter(organisation=organisation, month=month.replace(day=1))
+        .first()
+    )
+
+
 def figures_by_municipality(
     *, principal: Principal, prefecture: Organisation, month: date
 ) -> QuerySet[MonthlyFigures]:

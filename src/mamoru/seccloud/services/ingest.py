@@ -138,7 +138,10 @@ def ingest_files(
 
     def advance(step: engine.IngestProgress) -> None:
         IngestRun.objects.unscoped("the run this call created").filter(pk=run.pk).update(
-            segments=step.segments_done, rows_read=step.rows_done
+            segments=step.segments_done,
+            rows_read=step.rows_done,
+            bytes_done=step.bytes_done,
+            bytes_total=step.bytes_total,
         )
         if progress is not None:
             progress(step)

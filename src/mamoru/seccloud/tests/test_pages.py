@@ -10,6 +10,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from mamoru.audit.models import AuditEvent
 from mamoru.seccloud.models import AddressRange, Alert, AlertStatus, IngestRun
 from mamoru.seccloud.testing import MONTH
 from mamoru.testing import CHIYODA, OSAKA, TOKYO, Cast, SignIn
@@ -99,6 +100,8 @@ def test_the_monthly_report_page_csv_and_pdf(
     assert int(rows[2][2]) > 0
     pdf = chiyoda.get(reverse("seccloud:report_pdf", args=[CHIYODA, MONTH]))
     assert pdf.content.startswith(b"%PDF")
+    exports = AuditEvent.objects.unscoped("test").filter(action="seccloud.report.export")
+    assert list(exports.values_list("target", flat=True)) == [CHIYODA, CHIYODA]
     assert (
         signed_in(cast.hachioji)
         .get(reverse("seccloud:report_csv", args=[CHIYODA, MONTH]))
@@ -127,6 +130,15 @@ def test_an_alert_is_worked_through_its_page(
     chiyoda.post(reverse("seccloud:alert_close", args=[alert.pk]), {"note": "端末を隔離し駆除"})
     alert.refresh_from_db()
     assert (alert.status, alert.note) == (AlertStatus.CLOSED, "端末を隔離し駆除")
+
+
+def test_a_running_ingest_shows_how_far_it_got(cast: Cast, signed_in: SignIn) -> None:
+    IngestRun.objects.create(
+        prefecture=cast.org(TOKYO), source="big.log.zst", bytes_total=1000, bytes_done=400
+    )
+    page = signed_in(cast.tokyo).get(reverse("seccloud:ingest", args=[TOKYO])).content.decode()
+    assert '<progress max="100" value="40"' in page
+    assert 'http-equiv="refresh"' in page
 
 
 def test_the_ranges_upload_saves_nothing_on_a_bad_row(cast: Cast, signed_in: SignIn) -> None:

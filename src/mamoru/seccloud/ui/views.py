@@ -260,11 +260,15 @@ def _month_label(month: date) -> str:
 
 
 def _report_figures(
-    principal: Principal, code: str, month_text: str
+    principal: Principal, code: str, month_text: str, fmt: str = ""
 ) -> tuple[Organisation, date, dict[str, Any]]:
     org = selectors.organisation_get(principal=principal, code=code)
     month = parse_month(month_text)
-    row = selectors.figures_of(principal=principal, organisation=org, month=month)
+    row = (
+        selectors.figures_for_export(principal=principal, organisation=org, month=month, fmt=fmt)
+        if fmt
+        else selectors.figures_of(principal=principal, organisation=org, month=month)
+    )
     return org, month, (row.figures if row else {})
 
 
@@ -285,7 +289,7 @@ def report(request: HttpRequest, principal: Principal, code: str, month: str) ->
 
 @page
 def report_pdf(request: HttpRequest, principal: Principal, code: str, month: str) -> HttpResponse:
-    org, first, figures = _report_figures(principal, code, month)
+    org, first, figures = _report_figures(principal, code, month, "pdf")
     if not figures:
         return redirect("seccloud:report", code=code, month=month)
     try:
@@ -297,7 +301,7 @@ def report_pdf(request: HttpRequest, principal: Principal, code: str, month: str
 
 @page
 def report_csv(request: HttpRequest, principal: Principal, code: str, month: str) -> HttpResponse:
-    org, _first, figures = _report_figures(principal, code, month)
+    org, _first, figures = _report_figures(principal, code, month, "csv")
     body = reporting.report_csv(figures, name=org.name)
     return download(
         body, filename=f"月次報告_{code}_{month}.csv", content_type="text/csv; charset=utf-8"
