@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from mamoru.core.access import Permission
 from mamoru.core.charts import bar_chart
 from mamoru.core.pages import act, page, paginate
 from mamoru.core.pdf import PdfUnavailableError
@@ -173,7 +174,10 @@ def report_compute(request: HttpRequest, principal: Principal, code: str) -> Htt
 @page
 def alert(request: HttpRequest, principal: Principal, pk: int) -> HttpResponse:
     found = selectors.alert_get(principal=principal, pk=pk)
-    may_act = principal.organisation.pk in {found.prefecture_id, found.organisation_id}
+    may_act = principal.can(Permission.DATA_EDIT) and principal.organisation.pk in {
+        found.prefecture_id,
+        found.organisation_id,
+    }
     context = {"alert": found, "may_act": may_act, "statuses": AlertStatus}
     return render(request, "seccloud/alert.html", context)
 
