@@ -7,8 +7,12 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from mamoru.incidents.models import NotificationKind
+from mamoru.incidents.services import notify_organisation
 from mamoru.orgs.models import MUNICIPAL_KINDS, Organisation
 from mamoru.orgs.principal import Actor, audit
 from mamoru.seccloud import engine
@@ -108,6 +112,13 @@ def scheduled_reports_due(*, today: date) -> list[tuple[Organisation, date]]:
 
 
 def schedule_mark_done(*, prefecture: Organisation, month: date) -> None:
+    """Record the month produced, and tell the prefecture's members the report is ready."""
     ReportSchedule.objects.unscoped("the scheduler records the month it produced").filter(
         prefecture=prefecture
     ).update(last_month=month)
+    notify_organisation(
+        organisation=prefecture, kind=NotificationKind.MESSAGE,
+        text=_("セキュリティクラウドの月次報告（%(month)s）ができました。") % {"month": f"{month:%Y-%m}"},
+        link=reverse("seccloud:report", args=[prefecture.code, month_text(month)]),
+        key=f"seccloud-report:{prefecture.code}:{month_text(month)}",
+    )  # fmt: skip

@@ -10,6 +10,7 @@ import pytest
 import zstandard
 from django.utils import timezone
 
+from mamoru.incidents.models import Notification
 from mamoru.orgs.principal import System
 from mamoru.seccloud import services, tasks
 from mamoru.seccloud.models import DeviceDay, MonthlyFigures, ReportSchedule
@@ -47,4 +48,6 @@ def test_scheduled_reports_run_once_a_month_after_their_day(cast: Cast) -> None:
     assert ReportSchedule.objects.unscoped("test").get(prefecture=tokyo).last_month == month
     assert MonthlyFigures.objects.unscoped("test").filter(organisation=tokyo, month=month).exists()
     assert tasks.scheduled_monthly_reports.call() == 0
+    told = Notification.objects.unscoped("test").filter(key__startswith="seccloud-report:")
+    assert {n.user for n in told} == {cast.tokyo}
     assert services.scheduled_reports_due(today=date(2099, 1, 2)) == [(tokyo, date(2098, 12, 1))]
