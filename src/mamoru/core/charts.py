@@ -11,6 +11,7 @@ only legend); no ``style`` attribute, so the site's Content Security Policy hold
 from __future__ import annotations
 
 import math
+import unicodedata
 from collections.abc import Mapping, Sequence
 from html import escape
 
@@ -25,6 +26,31 @@ FONT = 'font-family="sans-serif" font-size="12"'
 
 def _number(value: float) -> str:
     return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
+
+
+def _text_width(text: str) -> float:
+    """The width of ``text`` at 12 px, near enough to place it: full-width characters (kanji,
+    kana) take the whole em, the others about half of it."""
+    return sum(12.0 if unicodedata.east_asian_width(c) in "WF" else 7.0 for c in text)
+
+
+def _label_column(labels: Sequence[str], width: int) -> tuple[int, list[str]]:
+    """The width of the label column (as wide as the longest label, at most half of the
+    chart) and the labels as drawn: one that does not fit is cut with 「…」 (the chart's
+    description and the page's table keep it whole)."""
+    room = int(width * 0.5)
+    needed = max((_text_width(label) for label in labels), default=0.0) + 12
+    column = int(min(max(needed, 80.0), room))
+    drawn = []
+    for label in labels:
+        if _text_width(label) + 12 <= column:
+            drawn.append(label)
+            continue
+        cut = label
+        while cut and _text_width(cut + "…") + 12 > column:
+            cut = cut[:-1]
+        drawn.append(cut + "…")
+    return column, drawn
 
 
 def _svg(width: int, height: int, title: str, desc: str, body: list[str]) -> SafeString:
@@ -46,17 +72,18 @@ def bar_chart(
     width: int = 640,
 ) -> SafeString:
     """Horizontal bars, one per (label, value), the value written at the end of the bar."""
-    label_width, bar_height, gap = 180, 22, 8
+    bar_height, gap = 22, 8
+    label_width, drawn = _label_column([label for label, _ in data], width)
     height = max(1, len(data)) * (bar_height + gap) + gap
     top = max_value or max((v for _, v in data), default=0) or 1
     span = width - label_width - 80
     body = []
-    for i, (label, value) in enumerate(data):
+    for i, (_label, value) in enumerate(data):
         y = gap + i * (bar_height + gap)
         length = max(0.0, value) / top * span
         body.append(
             f'<text x="{label_width - 6}" y="{y + 15}" text-anchor="end" fill="{TEXT}" {FONT}>'
-            f"{escape(label)}</text>"
+            f"{escape(drawn[i])}</text>"
             f'<rect x="{label_width}" y="{y}" width="{length:.1f}" height="{bar_height}" '
             f'fill="{PALETTE[0]}"/>'
             f'<text x="{label_width + length + 4:.1f}" y="{y + 15}" fill="{TEXT}" {FONT}>'
@@ -173,7 +200,8 @@ def stacked_bar_chart(
 ) -> SafeString:
     """Horizontal stacked bars: one bar per category, one segment per series, and the
     series named in a legend that repeats their order (readable without colour)."""
-    label_width, bar_height, gap = 180, 22, 8
+    bar_height, gap = 22, 8
+    label_width, drawn = _label_column(categories, width)
     names = list(series)
     legend_height = 24
     height = legend_height + max(1, len(categories)) * (bar_height + gap) + gap
@@ -185,11 +213,11 @@ def stacked_bar_chart(
         f'<text x="{label_width + 130 * n + 16}" y="14" fill="{TEXT}" {FONT}>{escape(name)}</text>'
         for n, name in enumerate(names)
     ]
-    for i, category in enumerate(categories):
+    for i in range(len(categories)):
         y = legend_height + gap + i * (bar_height + gap)
         body.append(
             f'<text x="{label_width - 6}" y="{y + 15}" text-anchor="end" fill="{TEXT}" {FONT}>'
-            f"{escape(category)}</text>"
+            f"{escape(drawn[i])}</text>"
         )
         x = float(label_width)
         for n, name in enumerate(names):

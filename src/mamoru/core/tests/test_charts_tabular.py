@@ -70,3 +70,23 @@ def test_shift_jis_csv_is_read_and_a_missing_column_is_named() -> None:
     assert read_rows(data, filename="x.csv", required=["番号"])[0].values["回答"] == "実施"
     with pytest.raises(TableError, match="状態"):
         read_rows(data, filename="x.csv", required=["状態"])
+
+
+def test_bar_labels_get_the_room_they_need_and_a_long_one_is_cut_visibly() -> None:
+    import re
+
+    from mamoru.core.charts import bar_chart
+
+    long_label = "3. 情報システム全体の強靭性の向上（三層の対策）"
+    short = bar_chart([("1. 組織体制", 72.0), ("2. 運用", 61.9)], title="章", unit="%")
+    wide = bar_chart([(long_label, 66.8), ("7. 運用", 61.9)], title="章", unit="%")
+    x_short = float(re.findall(r'<rect x="([0-9.]+)"', short)[0])
+    x_wide = float(re.findall(r'<rect x="([0-9.]+)"', wide)[0])
+    assert x_short < x_wide  # the column grows with the longest label
+    assert x_wide >= 22 * 12 + 3 * 7  # 22 full-width and 3 half-width characters, whole
+    assert f">{long_label}</text>" in wide
+    cramped = bar_chart([(long_label * 2, 1.0)], title="章", width=640)
+    drawn = re.findall(r'text-anchor="end"[^>]*>([^<]*)</text>', cramped)[0]
+    assert drawn.endswith("…")
+    assert len(drawn) < len(long_label * 2)
+    assert long_label * 2 in cramped  # the description still says it whole
