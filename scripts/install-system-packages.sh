@@ -20,6 +20,7 @@ if [ "$mode" = test ]; then
     openssl                                          # lab certificates
     squid                                            # scanner lab: an open HTTP proxy
     poppler-utils                                    # pdftotext/pdftoppm in the export tests
+    openjdk-17-jre-headless                          # PySpark (local mode) for the security cloud's national view
   )
 fi
 

@@ -125,6 +125,7 @@ INSTALLED_APPS = [
     "mamoru.assessments",
     "mamoru.progress",
     "mamoru.advisories",
+    "mamoru.seccloud",
 ]
 
 MIDDLEWARE = [
@@ -302,6 +303,16 @@ def env_feeds(name: str) -> dict[str, str]:
 # LGWAN has no internet (import files with `mamoru vulns import` instead).
 MAMORU_SCHEDULER_TICK_SECONDS = env_int("SCHEDULER_TICK_SECONDS", 60)
 MAMORU_FEEDS = env_feeds("FEEDS")
+
+# The security cloud (mamoru.seccloud): the engine's store (Parquet events, rollups, raw
+# archive, quarantine) and the syslog receiver's spool live under the data root; DuckDB is
+# capped at the memory limit and thread count, and spills to the temporary directory.
+MAMORU_SECCLOUD_DATA_ROOT = Path(env_str("SECCLOUD_DATA_ROOT", str(DATA_DIR / "seccloud")))
+MAMORU_SECCLOUD_MEMORY_LIMIT = env_str("SECCLOUD_MEMORY_LIMIT", "2GB")
+MAMORU_SECCLOUD_THREADS = env_int("SECCLOUD_THREADS", 2)
+MAMORU_SECCLOUD_TEMP_DIRECTORY = Path(
+    env_str("SECCLOUD_TEMP_DIRECTORY", str(DATA_DIR / "seccloud-spill"))
+)
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")

@@ -16,6 +16,7 @@ urlpatterns = [
     path("assessments/", include("mamoru.assessments.ui.urls")),
     path("progress/", include("mamoru.progress.ui.urls")),
     path("advisories/", include("mamoru.advisories.ui.urls")),
+    path("seccloud/", include("mamoru.seccloud.ui.urls")),
     path("taxii2/", include("mamoru.advisories.api.taxii_urls")),
     path("", include("mamoru.orgs.ui.urls")),
     path("", include("mamoru.web.urls")),

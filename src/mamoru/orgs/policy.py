@@ -23,6 +23,7 @@ class DataKind(enum.StrEnum):
     NOTICES = "notices"  # notices sent, and who has read and confirmed them
     ADVISORIES = "advisories"  # advisories received, acknowledged and answered
     SHARING = "sharing"  # indicators and observations shared back to the supervisors
+    SECURITY_LOGS = "security_logs"  # the security cloud's alerts, figures and address ranges
     AUDIT = "audit"
 
 
@@ -81,6 +82,13 @@ SUPERVISOR_ACCESS: dict[DataKind, dict[Supervisor, Access]] = {
     DataKind.SHARING: {
         Supervisor.PREFECTURE: Access.RECORDS,
         Supervisor.NATION: Access.RECORDS,
+    },
+    # The prefecture operates its municipalities' security cloud (the 自治体情報セキュリティ
+    # クラウド): it reads their alerts, figures and ranges. The nation reads the rollups by
+    # prefecture only (issue 13): statistics.
+    DataKind.SECURITY_LOGS: {
+        Supervisor.PREFECTURE: Access.RECORDS,
+        Supervisor.NATION: Access.STATISTICS,
     },
     DataKind.AUDIT: {Supervisor.PREFECTURE: Access.NONE, Supervisor.NATION: Access.NONE},
 }

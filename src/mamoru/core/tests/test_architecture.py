@@ -35,6 +35,7 @@ LAYERS: tuple[str, ...] = (
     "assessments",  # implementation surveys and maturity assessments
     "progress",  # progress campaigns, notices, questions and the FAQ
     "advisories",  # advisories, sharing back, STIX/TAXII/MISP exchange
+    "seccloud",  # security-cloud log analytics: the engine and its control plane
     "web",  # the shell: layout, navigation and the home page, composed from registries
 )
 # Apps whose job is a domain: they have every room.
@@ -48,6 +49,7 @@ DOMAIN_APPS: tuple[str, ...] = (
     "assessments",
     "progress",
     "advisories",
+    "seccloud",
 )
 ROOMS: tuple[str, ...] = ("models", "services", "selectors", "tasks", "api", "ui", "tests")
 INTERFACE_ROOMS = frozenset({"api", "ui"})

@@ -5,13 +5,15 @@ SHA-256 of its bytes, and every file it produces carries that id, so the same se
 ingested twice — after a crash, or dropped twice into the folder — replaces its own files
 and never adds rows (see :mod:`store`). Per segment, in one DuckDB connection:
 
-1. read the lines (``read_csv`` with one column; undecodable lines are kept as rejects),
-2. strip the syslog header and recognise the format per line (or take the one given),
-3. parse with the format's SQL into the core columns, map severities per device,
-4. attribute each row to its municipality with ASOF joins on the address ranges (source
-   first, then destination) and look up the remote side's country,
-5. write events (sorted by municipality and time) and hourly rollups as Hive-partitioned
-   zstd Parquet into staging, the unreadable lines into the quarantine, then publish.
+1. read the lines (``read_csv`` with one column; undecodable lines are kept as rejects);
+2. parse into the table ``seg``: FortiGate lines of a verified layout by position
+   (:mod:`fastkv`), every other line by its format's SQL (the syslog header stripped and
+   the format recognised per line, or the one given); lines that cannot be stored keep
+   their text and the reason;
+3. attribute: the distinct addresses of the segment get their municipality and country
+   by ASOF joins (:mod:`attribution`), the rows take them by hash joins;
+4. write the events of each day sorted by municipality and time, the hourly rollups and
+   the quarantine into staging as zstd Parquet/JSON, archive the input, then publish.
 """
 
 from __future__ import annotations
@@ -28,14 +30,24 @@ from typing import Any
 import duckdb
 import zstandard
 
-from mamoru.seccloud.engine.db import EngineConfig, connect
-from mamoru.seccloud.engine.formats import FORMATS, HOST_SQL, MSG_SQL, detect_sql, select_sql
-from mamoru.seccloud.engine.ranges import (
-    AddressRange,
-    CountryRange,
-    flatten_countries,
-    flatten_ranges,
+from mamoru.seccloud.engine.attribution import (
+    attributed_sql,
+    build_ipmap,
+    day_sql,
+    hour_sql,
+    load_references,
 )
+from mamoru.seccloud.engine.chunks import (
+    DEFAULT_CHUNK_LINES,
+    DEFAULT_MAX_SEGMENT_BYTES,
+    cut_into_chunks,
+)
+from mamoru.seccloud.engine.db import EngineConfig, connect
+from mamoru.seccloud.engine.fastkv import Layouts
+from mamoru.seccloud.engine.formats import FORMATS, HOST_SQL, MSG_SQL, detect_sql, select_sql
+from mamoru.seccloud.engine.formats.base import PARSED_COLUMNS
+from mamoru.seccloud.engine.formats.fortigate import FORTIGATE_KEYS, fortigate_from_values
+from mamoru.seccloud.engine.ranges import AddressRange, CountryRange
 from mamoru.seccloud.engine.schema import CORE_COLUMNS
 from mamoru.seccloud.engine.store import Store, normalise_prefecture
 
@@ -43,6 +55,10 @@ __all__ = ["IngestProgress", "IngestResult", "SegmentResult", "ingest", "segment
 
 JST = timedelta(hours=9)
 _CHUNK = 1 << 20
+# A line the layout path could not verify; parsed again by its format's SQL.
+_SLOW = "#slow"
+_SEG_COLUMNS = ", ".join([*(n for n, _ in PARSED_COLUMNS), "host", "line", "reason"])
+_FAST_DETECT = "contains(line, 'logid=') AND contains(line, 'type=')"
 
 
 @dataclass(frozen=True)
@@ -123,125 +139,16 @@ def _sql_text(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
-def _load_references(
-    con: duckdb.DuckDBPyConnection,
-    ranges: Sequence[AddressRange],
-    countries: Sequence[CountryRange],
-    severity_map: Mapping[str, int],
-    utc_offset: timedelta,
-) -> str:
-    """Create the lookup tables; return the SQL expression of a row's range epoch."""
-    flat = flatten_ranges(ranges, utc_offset)
-    con.execute(
-        "CREATE OR REPLACE TEMP TABLE attr_ranges (epoch INTEGER, start_ip UINTEGER, end_ip UINTEGER, org VARCHAR)"
+def _reader(path: Path, compression: str, *, rejects: bool) -> str:
+    """``read_csv`` of one VARCHAR column ``line`` (DuckDB reads and splits in parallel)."""
+    keep = (
+        "store_rejects = true, rejects_table = 'rejects', rejects_scan = 'rejects_scan'"
+        if rejects
+        else "ignore_errors = true"
     )
-    if flat.intervals:
-        con.executemany("INSERT INTO attr_ranges VALUES (?, ?, ?, ?)", list(flat.intervals))
-    con.execute(
-        "CREATE OR REPLACE TEMP TABLE countries (start_ip UINTEGER, end_ip UINTEGER, country VARCHAR)"
-    )
-    country_rows = flatten_countries(countries)
-    if country_rows:
-        con.executemany("INSERT INTO countries VALUES (?, ?, ?)", country_rows)
-    con.execute("CREATE OR REPLACE TEMP TABLE severity_map (value VARCHAR, severity_id TINYINT)")
-    if severity_map:
-        con.executemany(
-            "INSERT INTO severity_map VALUES (?, ?)",
-            [(k.strip().lower(), int(v)) for k, v in severity_map.items()],
-        )
-    minutes = int(utc_offset.total_seconds() // 60)
-    con.execute(
-        f"CREATE OR REPLACE MACRO local_to_utc(ts) AS (ts - INTERVAL {minutes} MINUTE)::TIMESTAMPTZ"
-    )
-    whens = " ".join(
-        f"WHEN time < TIMESTAMPTZ '{start.isoformat()}' THEN {epoch - 1}"
-        for epoch, start in enumerate(flat.epoch_starts)
-        if epoch > 0
-    )
-    last = len(flat.epoch_starts) - 1
-    return f"CASE {whens} ELSE {last} END" if whens else "0"
-
-
-def _parsed_sql(fmt: str, source: str) -> str:
-    if fmt == "auto":
-        parts = [select_sql(f, source, f"fmt = '{name}'") for name, f in FORMATS.items()]
-        columns = ", ".join(
-            "NULL::" + t + " AS " + n
-            for n, t in CORE_COLUMNS
-            if n
-            not in {
-                "device_uid",
-                "org_uid",
-                "src_endpoint_location_country",
-                "dst_endpoint_location_country",
-            }
-        )
-        parts.append(
-            f"SELECT {columns}, host, line, 'no parser recognised the line' AS reason "
-            f"FROM {source} WHERE fmt IS NULL"
-        )
-        return " UNION ALL ".join(parts)
-    return select_sql(FORMATS[fmt], source, "TRUE")
-
-
-def _attributed_sql(
-    parsed: str, epoch_sql: str, device: str, pref: str, utc_offset: timedelta
-) -> str:
-    minutes = int(utc_offset.total_seconds() // 60)
-    local = f"(p.time + INTERVAL {minutes} MINUTE)"
-    core = [
-        n
-        for n, _ in CORE_COLUMNS
-        if n
-        not in {
-            "org_uid",
-            "device_uid",
-            "severity_id",
-            "src_endpoint_location_country",
-            "dst_endpoint_location_country",
-        }
-    ]
-    return f"""
-      WITH p0 AS (SELECT *, {epoch_sql} AS epoch FROM ({parsed})),
-      p1 AS (
-        SELECT p0.*, CASE WHEN p0.src_endpoint_ip <= rs.end_ip THEN rs.org END AS src_org
-        FROM p0 ASOF LEFT JOIN attr_ranges rs
-          ON p0.epoch = rs.epoch AND p0.src_endpoint_ip >= rs.start_ip),
-      p2 AS (
-        SELECT p1.*, CASE WHEN p1.dst_endpoint_ip <= rd.end_ip THEN rd.org END AS dst_org
-        FROM p1 ASOF LEFT JOIN attr_ranges rd
-          ON p1.epoch = rd.epoch AND p1.dst_endpoint_ip >= rd.start_ip),
-      p3 AS (
-        SELECT p2.*, CASE WHEN src_org IS NOT NULL THEN dst_endpoint_ip ELSE src_endpoint_ip END AS remote_ip
-        FROM p2),
-      p AS (
-        SELECT p3.*, CASE WHEN p3.remote_ip <= c.end_ip THEN c.country END AS remote_country
-        FROM p3 ASOF LEFT JOIN countries c ON p3.remote_ip >= c.start_ip)
-      SELECT {", ".join("p." + n for n in core)},
-        coalesce(m.severity_id, p.severity_id) AS severity_id,
-        CASE WHEN p.src_org IS NULL THEN p.remote_country END AS src_endpoint_location_country,
-        CASE WHEN p.src_org IS NOT NULL THEN p.remote_country END AS dst_endpoint_location_country,
-        {_sql_text(device) if device else "NULL"}::VARCHAR AS device_uid,
-        coalesce(p.src_org, p.dst_org) AS org_uid,
-        '{pref}' AS pref,
-        strftime({local}, '%Y-%m') AS ym,
-        strftime({local}, '%Y-%m-%d') AS day,
-        p.line, p.host, p.reason
-      FROM p LEFT JOIN severity_map m ON lower(p.severity) = m.value"""
-
-
-_ROLLUP_SQL = """
-  SELECT pref, ym, day, org_uid, date_trunc('hour', time) AS hour, class_uid, metadata_log_name,
-    action_id,
-    CASE WHEN class_uid = 4002 THEN coalesce(category_name, app_name, 'unknown')
-         ELSE coalesce(app_name, category_name, 'unknown') END AS app_category,
-    coalesce(src_endpoint_location_country, dst_endpoint_location_country, 'unknown') AS country,
-    severity_id,
-    count(*)::BIGINT AS events,
-    coalesce(sum(traffic_bytes_in), 0)::BIGINT AS bytes_in,
-    coalesce(sum(traffic_bytes_out), 0)::BIGINT AS bytes_out
-  FROM segment_rows WHERE reason IS NULL
-  GROUP BY ALL"""
+    return f"""read_csv({_sql_text(str(path))}, columns = {{'line': 'VARCHAR'}}, header = false,
+          delim = '\x01', quote = '', escape = '', auto_detect = false, strict_mode = true,
+          {keep}, compression = '{compression}', max_line_size = 1048576)"""
 
 
 @dataclass(frozen=True)
@@ -252,32 +159,119 @@ class _Job:
     device: str
     utc_offset: timedelta
     keep_raw: bool
+    epoch_sql: str
+    severity_map: bool
+    layouts: Layouts | None
+    max_segment_bytes: int = DEFAULT_MAX_SEGMENT_BYTES
+    chunk_lines: int = DEFAULT_CHUNK_LINES
 
 
-def _copy_partitioned(
-    con: duckdb.DuckDBPyConnection, query: str, target: Path, segment: str
-) -> None:
-    con.execute(
-        f"COPY ({query}) TO {_sql_text(str(target))} (FORMAT parquet, COMPRESSION zstd, "
-        f"PARTITION_BY (pref, ym, day), FILENAME_PATTERN 'seg-{segment}-{{i}}', OVERWRITE_OR_IGNORE true)"
+def _slow_sql(fmt: str, source: str) -> str:
+    """Every line of ``source`` through its format's SQL (recognised per line for auto)."""
+    if fmt != "auto":
+        lines = f"(SELECT line, msg, {HOST_SQL} AS host FROM (SELECT line, {MSG_SQL} AS msg FROM {source}))"
+        return select_sql(FORMATS[fmt], lines, "TRUE")
+    parts = [select_sql(f, "lines", f"fmt = '{name}'") for name, f in FORMATS.items()]
+    nulls = ", ".join(f"NULL::{t} AS {n}" for n, t in PARSED_COLUMNS)
+    parts.append(
+        f"SELECT {nulls}, host, line, 'no parser recognised the line' AS reason "
+        "FROM lines WHERE fmt IS NULL"
     )
+    return " UNION ALL ".join(parts)
+
+
+def _parse(con: duckdb.DuckDBPyConnection, job: _Job) -> None:
+    """Create ``seg``: the segment's parsed rows (see the module docstring, step 2)."""
+    if job.layouts is None:
+        con.execute(f"CREATE OR REPLACE TEMP TABLE seg AS {_slow_sql(job.fmt, 'raw_lines')}")
+        return
+    job.layouts.learn(con, "sample_lines")
+    fast = select_sql(
+        fortigate_from_values(),
+        f"({job.layouts.select_sql('raw_lines')})",
+        "TRUE",
+        inputs=("line", "v"),
+        passthrough=("ok",),
+    )
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE seg AS
+            SELECT * EXCLUDE (ok, reason), CASE WHEN ok THEN reason ELSE '{_SLOW}' END AS reason
+            FROM ({fast})"""
+    )
+    # The slow rows' text was kept; parse it again by format and replace the placeholders.
+    slow = f"(SELECT line FROM seg WHERE reason = '{_SLOW}')"
+    if job.fmt == "auto":
+        con.execute(
+            f"""CREATE OR REPLACE TEMP TABLE lines AS
+                SELECT line, msg, {HOST_SQL} AS host, {detect_sql()} AS fmt
+                FROM (SELECT line, {MSG_SQL} AS msg FROM {slow})"""
+        )
+    con.execute(f"INSERT INTO seg ({_SEG_COLUMNS}) {_slow_sql(job.fmt, slow)}")
+    con.execute(f"DELETE FROM seg WHERE reason = '{_SLOW}'")
+    con.execute("DROP TABLE IF EXISTS lines")
+
+
+def _copy_events(
+    con: duckdb.DuckDBPyConnection, job: _Job, attributed: str, staging: Path, segment: str
+) -> list[str]:
+    """One Parquet file per local day, sorted by municipality and time; the days written."""
+    local_day = day_sql(job.utc_offset)
+    days = [
+        str(d)
+        for (d,) in con.execute(
+            f"SELECT DISTINCT {local_day} FROM seg WHERE reason IS NULL ORDER BY 1"
+        ).fetchall()
+    ]
+    columns = ", ".join(n for n, _ in CORE_COLUMNS)
+    for day in days:
+        target = (
+            staging
+            / "dataset=events"
+            / f"pref={job.pref}"
+            / f"ym={day[:7]}"
+            / f"day={day}"
+            / f"seg-{segment}-0.parquet"
+        )
+        target.parent.mkdir(parents=True, exist_ok=True)
+        con.execute(
+            f"""COPY (SELECT {columns} FROM ({attributed}) WHERE day = DATE '{day}'
+                      ORDER BY org_rank, time)
+                TO {_sql_text(str(target))} (FORMAT parquet, COMPRESSION zstd, PARQUET_VERSION v2)"""
+        )
+    return days
+
+
+def _rollup_sql(job: _Job, attributed: str) -> str:
+    return f"""
+      SELECT '{job.pref}' AS pref, strftime(day, '%Y-%m') AS ym, day, org_uid,
+        {hour_sql()} AS hour, class_uid, metadata_log_name, action_id,
+        CASE WHEN class_uid = 4002 THEN coalesce(category_name, app_name, 'unknown')
+             ELSE coalesce(app_name, category_name, 'unknown') END AS app_category,
+        coalesce(src_endpoint_location_country, dst_endpoint_location_country, 'unknown') AS country,
+        severity_id,
+        count(*)::BIGINT AS events,
+        coalesce(sum(traffic_bytes_in), 0)::BIGINT AS bytes_in,
+        coalesce(sum(traffic_bytes_out), 0)::BIGINT AS bytes_out
+      FROM ({attributed})
+      GROUP BY ALL"""
 
 
 def _write_quarantine(
     con: duckdb.DuckDBPyConnection, job: _Job, segment: str, staging: Path
 ) -> dict[str, int]:
+    device = _sql_text(job.device) if job.device else "NULL"
+    who = f"coalesce({device}, device_name, host)"
     rows = con.execute(
-        "SELECT coalesce(device_uid, device_name, host, 'unknown') AS device, count(*) "
-        "FROM segment_rows WHERE reason IS NOT NULL GROUP BY ALL"
+        f"SELECT coalesce({who}, 'unknown') AS device, count(*) "
+        "FROM seg WHERE reason IS NOT NULL GROUP BY ALL"
     ).fetchall()
     by_device = {str(device): int(count) for device, count in rows}
     if by_device:
         target = staging / "quarantine" / f"pref={job.pref}" / f"{segment}.jsonl.zst"
         target.parent.mkdir(parents=True, exist_ok=True)
         con.execute(
-            "COPY (SELECT line, reason, coalesce(device_uid, device_name, host) AS device "
-            f"FROM segment_rows WHERE reason IS NOT NULL) TO {_sql_text(str(target))} "
-            "(FORMAT json, COMPRESSION zstd)"
+            f"COPY (SELECT line, reason, {who} AS device FROM seg WHERE reason IS NOT NULL) "
+            f"TO {_sql_text(str(target))} (FORMAT json, COMPRESSION zstd)"
         )
     return by_device
 
@@ -296,66 +290,61 @@ def _archive_raw(path: Path, compression: str, target: Path) -> None:
         zstandard.ZstdCompressor(level=3).copy_stream(source, sink)
 
 
+def _read_segment(con: duckdb.DuckDBPyConnection, job: _Job, path: Path) -> str:
+    compression = _compression(path)
+    con.execute(
+        f"CREATE OR REPLACE TEMP VIEW raw_lines AS SELECT line FROM "
+        f"{_reader(path, compression, rejects=True)} WHERE line IS NOT NULL"
+    )
+    con.execute(
+        f"CREATE OR REPLACE TEMP VIEW sample_lines AS SELECT line FROM "
+        f"{_reader(path, compression, rejects=False)} WHERE line IS NOT NULL AND {_FAST_DETECT}"
+    )
+    _parse(con, job)
+    # Lines DuckDB could not even read as text (bad encoding, stray delimiters) join the quarantine.
+    con.execute(
+        """INSERT INTO seg (line, reason)
+           SELECT trim(csv_line, chr(10) || chr(13)), 'unreadable line: ' || error_type FROM rejects"""
+    )
+    return compression
+
+
 def _run_segment(
-    con: duckdb.DuckDBPyConnection, job: _Job, path: Path, segment: str, epoch_sql: str
+    con: duckdb.DuckDBPyConnection, job: _Job, path: Path, segment: str
 ) -> SegmentResult:
     started = clock.perf_counter()
     staging = job.store.staging(segment)
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
-    compression = _compression(path)
-    con.execute(
-        f"""CREATE OR REPLACE TEMP VIEW raw_lines AS SELECT line FROM read_csv(
-          {_sql_text(str(path))}, columns = {{'line': 'VARCHAR'}}, header = false,
-          delim = '\x01', quote = '', escape = '', auto_detect = false, strict_mode = true,
-          store_rejects = true, rejects_table = 'rejects', rejects_scan = 'rejects_scan',
-          compression = '{compression}', max_line_size = 1048576) WHERE line IS NOT NULL"""
-    )
-    detect = detect_sql() if job.fmt == "auto" else "NULL"
-    # format=auto reads each format's lines in its own branch of a UNION: the lines are
-    # materialised once so that the file is read (and its rejects counted) once.
-    kind = "TABLE" if job.fmt == "auto" else "VIEW"
-    con.execute(
-        f"""CREATE OR REPLACE TEMP {kind} lines AS SELECT line, msg, {HOST_SQL} AS host, {detect} AS fmt
-          FROM (SELECT line, {MSG_SQL} AS msg FROM raw_lines)"""
-    )
-    attributed = _attributed_sql(
-        _parsed_sql(job.fmt, "lines"), epoch_sql, job.device, job.pref, job.utc_offset
-    )
-    con.execute(f"CREATE OR REPLACE TEMP TABLE segment_rows AS {attributed}")
-    # Lines DuckDB could not even read as text (bad encoding, stray delimiters) join the quarantine.
-    con.execute(
-        """INSERT INTO segment_rows (line, reason, device_uid)
-           SELECT trim(csv_line, chr(10) || chr(13)), 'unreadable line: ' || error_type, ?
-           FROM rejects""",
-        [job.device or None],
-    )
+    compression = _read_segment(con, job, path)
     stored, quarantined = con.execute(
-        "SELECT count(*) FILTER (WHERE reason IS NULL), count(*) FILTER (WHERE reason IS NOT NULL) FROM segment_rows"
+        "SELECT count(*) FILTER (WHERE reason IS NULL), count(*) FILTER (WHERE reason IS NOT NULL) FROM seg"
     ).fetchone() or (0, 0)
-    columns = ", ".join(n for n, _ in CORE_COLUMNS)
-    _copy_partitioned(
-        con,
-        f"SELECT {columns}, pref, ym, day FROM segment_rows WHERE reason IS NULL ORDER BY org_uid, time",
-        staging / "dataset=events",
-        segment,
+    good = "(SELECT * FROM seg WHERE reason IS NULL)"
+    build_ipmap(con, good, job.epoch_sql)
+    attributed = attributed_sql(
+        good,
+        job.epoch_sql,
+        device=job.device,
+        day=day_sql(job.utc_offset),
+        severity_map=job.severity_map,
     )
-    _copy_partitioned(con, _ROLLUP_SQL, staging / "dataset=rollup_hourly", segment)
+    days = _copy_events(con, job, attributed, staging, segment)
+    con.execute(
+        f"COPY ({_rollup_sql(job, attributed)}) TO {_sql_text(str(staging / 'dataset=rollup_hourly'))} "
+        f"(FORMAT parquet, COMPRESSION zstd, PARTITION_BY (pref, ym, day), "
+        f"FILENAME_PATTERN 'seg-{segment}-{{i}}', OVERWRITE_OR_IGNORE true)"
+    )
     by_device = _write_quarantine(con, job, segment, staging)
     if job.keep_raw:
-        ym = con.execute(
-            "SELECT coalesce(min(ym), strftime(now(), '%Y-%m')) FROM segment_rows WHERE reason IS NULL"
-        ).fetchone()
-        month = ym[0] if ym else "unknown"
+        month = days[0][:7] if days else clock.strftime("%Y-%m")
         _archive_raw(
             path,
             compression,
             staging / "raw" / f"pref={job.pref}" / f"ym={month}" / f"{segment}.log.zst",
         )
-    con.execute("DROP TABLE segment_rows")
-    con.execute(f"DROP {kind} lines")
-    con.execute("DROP TABLE IF EXISTS rejects")
-    con.execute("DROP TABLE IF EXISTS rejects_scan")
+    for name in ("seg", "ipmap", "rejects", "rejects_scan"):
+        con.execute(f"DROP TABLE IF EXISTS {name}")
     return SegmentResult(
         path=str(path),
         segment=segment,
@@ -365,6 +354,41 @@ def _run_segment(
         quarantined_by_device=by_device,
         seconds=clock.perf_counter() - started,
     )
+
+
+def _ingest_file(
+    con: duckdb.DuckDBPyConnection, job: _Job, path: Path, result: IngestResult
+) -> int:
+    """Ingest one file, cut into chunks first when it is large; the rows it read."""
+    if path.stat().st_size <= job.max_segment_bytes:
+        return _ingest_one(con, job, path, result)
+    workdir = job.store.root / "_state" / "chunks"
+    chunks = cut_into_chunks(
+        path, _compression(path), workdir, segment_id(path), lines=job.chunk_lines
+    )
+    rows = 0
+    for chunk in chunks:
+        rows += _ingest_one(con, job, chunk, result)
+        chunk.unlink()
+    return rows
+
+
+def _ingest_one(con: duckdb.DuckDBPyConnection, job: _Job, path: Path, result: IngestResult) -> int:
+    """Ingest one segment unless its checkpoint says it is in; the rows it read."""
+    seg = segment_id(path)
+    done = job.store.checkpoint(seg)
+    if done is not None:
+        result.segments.append(SegmentResult(**{**done, "path": str(path), "skipped": True}))
+        return 0
+    job.store.undo_partial_publish(seg)
+    outcome = _run_segment(con, job, path, seg)
+    job.store.publish(seg)
+    record = {k: v for k, v in outcome.__dict__.items() if k not in {"skipped"}}
+    job.store.mark_done(seg, record)
+    job.store.finish_publish(seg)
+    shutil.rmtree(job.store.staging(seg), ignore_errors=True)
+    result.segments.append(outcome)
+    return outcome.rows_read
 
 
 def ingest(
@@ -381,6 +405,8 @@ def ingest(
     progress: Callable[[IngestProgress], None] | None = None,
     utc_offset: timedelta = JST,
     keep_raw: bool = True,
+    max_segment_bytes: int = DEFAULT_MAX_SEGMENT_BYTES,
+    chunk_lines: int = DEFAULT_CHUNK_LINES,
 ) -> IngestResult:
     """Ingest log files (plain, gzip or zstd) into ``store`` for one prefecture.
 
@@ -388,35 +414,39 @@ def ingest(
     device id, stored with each row and used for ``severity_map`` (the appliance's severity
     word or verdict, lower-cased → OCSF severity_id). Times without a zone are read at
     ``utc_offset``. A segment whose checkpoint exists is skipped; one interrupted while
-    publishing is cleaned and redone. ``progress`` is called after every segment.
+    publishing is cleaned and redone. ``progress`` is called after every file. A file
+    larger than ``max_segment_bytes`` (as stored) is cut into segments of ``chunk_lines``
+    lines first (:mod:`chunks`), so memory stays flat whatever the file's size.
     """
     if fmt != "auto" and fmt not in FORMATS:
         raise ValueError(f"形式 {fmt!r} は扱えません（auto, {', '.join(FORMATS)}）")
-    job = _Job(Store(store), normalise_prefecture(prefecture), fmt, device, utc_offset, keep_raw)
     files = [Path(p) for p in paths]
     sizes = [p.stat().st_size for p in files]
     result = IngestResult()
     con = connect(config)
     try:
-        epoch_sql = _load_references(con, ranges, countries, severity_map or {}, utc_offset)
+        epoch_sql = load_references(con, ranges, countries, severity_map or {}, utc_offset)
+        layouts = (
+            Layouts(keys=FORTIGATE_KEYS, detect=_FAST_DETECT)
+            if fmt in {"auto", "fortigate"}
+            else None
+        )
+        job = _Job(
+            Store(store),
+            normalise_prefecture(prefecture),
+            fmt,
+            device,
+            utc_offset,
+            keep_raw,
+            epoch_sql,
+            bool(severity_map),
+            layouts,
+            max_segment_bytes,
+            chunk_lines,
+        )
         bytes_done = rows_done = 0
         for index, (path, size) in enumerate(zip(files, sizes, strict=True)):
-            seg = segment_id(path)
-            done = job.store.checkpoint(seg)
-            if done is not None:
-                result.segments.append(
-                    SegmentResult(**{**done, "path": str(path), "skipped": True})
-                )
-            else:
-                job.store.undo_partial_publish(seg)
-                outcome = _run_segment(con, job, path, seg, epoch_sql)
-                job.store.publish(seg)
-                record = {k: v for k, v in outcome.__dict__.items() if k not in {"skipped"}}
-                job.store.mark_done(seg, record)
-                job.store.finish_publish(seg)
-                shutil.rmtree(job.store.staging(seg), ignore_errors=True)
-                result.segments.append(outcome)
-                rows_done += outcome.rows_read
+            rows_done += _ingest_file(con, job, path, result)
             bytes_done += size
             if progress is not None:
                 estimate = rows_done * sum(sizes) // bytes_done if bytes_done else 0

@@ -12,7 +12,7 @@ product, name and ``cat`` words, which every vendor fills differently.
 
 from __future__ import annotations
 
-from mamoru.seccloud.engine.formats.base import SqlFormat
+from mamoru.seccloud.engine.formats.base import SqlFormat, unmapped_json
 
 __all__ = ["CEF", "LEEF", "kind_from_words"]
 
@@ -69,9 +69,9 @@ CEF = SqlFormat(
         "severity_id": _NUMERIC_SEVERITY.format(s="h.sev"),
         "action": "act",
         "action_id": "coalesce(action_of(act), 0)",
-        "src_endpoint_ip": "ip4(cef_kv(ext, 'src'))",
+        "src_endpoint_ip": "cef_kv(ext, 'src')",
         "src_endpoint_port": "cef_kv(ext, 'spt')",
-        "dst_endpoint_ip": "ip4(cef_kv(ext, 'dst'))",
+        "dst_endpoint_ip": "cef_kv(ext, 'dst')",
         "dst_endpoint_port": "cef_kv(ext, 'dpt')",
         "connection_info_protocol_num": "proto_num(cef_kv(ext, 'proto'))",
         "traffic_bytes_in": "cef_kv(ext, 'in')",
@@ -87,10 +87,17 @@ CEF = SqlFormat(
         "file_name": "cef_kv(ext, 'fname')",
         "file_hash_sha256": "lower(cef_kv(ext, 'fileHash'))",
         "device_name": "coalesce(cef_kv(ext, 'dvchost'), cef_kv(ext, 'deviceExternalId'))",
-        "unmapped": """map_from_entries(list_filter([('vendor', h.vendor), ('product', h.product),
-            ('msg', cef_kv(ext, 'msg')), ('suser', cef_kv(ext, 'suser')),
-            ('duser', cef_kv(ext, 'duser')), ('cs1', cef_kv(ext, 'cs1')),
-            ('cs1Label', cef_kv(ext, 'cs1Label'))], lambda e: e[2] IS NOT NULL))""",
+        "unmapped": unmapped_json(
+            {
+                "vendor": "h.vendor",
+                "product": "h.product",
+                "msg": "cef_kv(ext, 'msg')",
+                "suser": "cef_kv(ext, 'suser')",
+                "duser": "cef_kv(ext, 'duser')",
+                "cs1": "cef_kv(ext, 'cs1')",
+                "cs1Label": "cef_kv(ext, 'cs1Label')",
+            }
+        ),
     },
     reason="""CASE WHEN h.ver = '' THEN 'malformed CEF header'
                    WHEN time IS NULL THEN 'no timestamp (rt, end or start)' END""",
@@ -128,9 +135,9 @@ LEEF = SqlFormat(
         "severity_id": _NUMERIC_SEVERITY.format(s=_leef("sev")),
         "action": "act",
         "action_id": "coalesce(action_of(act), 0)",
-        "src_endpoint_ip": f"ip4({_leef('src')})",
+        "src_endpoint_ip": _leef("src"),
         "src_endpoint_port": _leef("srcPort"),
-        "dst_endpoint_ip": f"ip4({_leef('dst')})",
+        "dst_endpoint_ip": _leef("dst"),
         "dst_endpoint_port": _leef("dstPort"),
         "connection_info_protocol_num": f"proto_num({_leef('proto')})",
         "traffic_bytes_out": _leef("srcBytes"),
@@ -147,8 +154,9 @@ LEEF = SqlFormat(
         "file_name": _leef("fileName"),
         "file_hash_sha256": f"lower({_leef('fileHash')})",
         "device_name": _leef("identHostName"),
-        "unmapped": f"""map_from_entries(list_filter([('vendor', h.vendor), ('product', h.product),
-            ('usrName', {_leef("usrName")})], lambda e: e[2] IS NOT NULL))""",
+        "unmapped": unmapped_json(
+            {"vendor": "h.vendor", "product": "h.product", "usrName": _leef("usrName")}
+        ),
     },
     reason="CASE WHEN h.ver = '' THEN 'malformed LEEF header' WHEN time IS NULL THEN 'no timestamp (devTime)' END",
 )

@@ -14,7 +14,7 @@ time, queue id, received time, group, sender address and mail addresses. Japanes
 
 from __future__ import annotations
 
-from mamoru.seccloud.engine.formats.base import SqlFormat
+from mamoru.seccloud.engine.formats.base import SqlFormat, unmapped_json
 
 __all__ = ["IFILTER", "MFILTER"]
 
@@ -56,19 +56,22 @@ IFILTER = SqlFormat(
         "severity_id": "CASE WHEN blk AND nn(b.virus) IS NOT NULL THEN 4 ELSE 1 END",
         "action": "result",
         "action_id": "coalesce(action_of(result), CASE WHEN blk THEN 2 ELSE 1 END)",
-        "src_endpoint_ip": "ip4(CASE WHEN blk THEN b.client ELSE a.client END)",
-        "dst_endpoint_ip": "CASE WHEN NOT blk THEN ip4(split_part(a.server, ':', 1)) END",
+        "src_endpoint_ip": "CASE WHEN blk THEN b.client ELSE a.client END",
+        "dst_endpoint_ip": "CASE WHEN NOT blk THEN split_part(a.server, ':', 1) END",
         "dst_endpoint_port": "CASE WHEN NOT blk THEN nullif(split_part(a.server, ':', 2), '') END",
         "traffic_bytes_in": "CASE WHEN NOT blk THEN a.bytes END",
         "category_name": "CASE WHEN blk THEN b.category ELSE a.category END",
         "finding_title": "CASE WHEN blk THEN nn(b.virus) END",
         "url_hostname": "url_host(u)",
         "url_path": "url_path(u)",
-        "unmapped": """map_from_entries(list_filter([
-            ('user', nn(urldec(CASE WHEN blk THEN b.usr ELSE a.usr END))),
-            ('filter_reason', CASE WHEN blk THEN b.reason ELSE a.reason END),
-            ('http_status', CASE WHEN NOT blk THEN a.status END),
-            ('method', CASE WHEN NOT blk THEN a.method END)], lambda e: e[2] IS NOT NULL))""",
+        "unmapped": unmapped_json(
+            {
+                "user": "nn(urldec(CASE WHEN blk THEN b.usr ELSE a.usr END))",
+                "filter_reason": "CASE WHEN blk THEN b.reason ELSE a.reason END",
+                "http_status": "CASE WHEN NOT blk THEN a.status END",
+                "method": "CASE WHEN NOT blk THEN a.method END",
+            }
+        ),
     },
 )
 
@@ -100,13 +103,16 @@ MFILTER = SqlFormat(
         "severity_id": "CASE verdict WHEN 'virus' THEN 4 ELSE 1 END",
         "action": f"CASE WHEN tsushin THEN {_MAIL_ACTION} ELSE 'relay' END",
         "action_id": "CASE WHEN NOT tsushin THEN 1 WHEN f[6] IN ('1', '9') THEN 2 WHEN f[6] IN ('0', '4', '8') THEN 1 ELSE 99 END",
-        "src_endpoint_ip": "CASE WHEN NOT tsushin THEN ip4(f[5]) END",
+        "src_endpoint_ip": "CASE WHEN NOT tsushin THEN f[5] END",
         "finding_title": "CASE WHEN tsushin THEN nn(urldec(f[10])) END",
         "email_from": "urldec(CASE WHEN tsushin THEN f[13] ELSE f[6] END)",
         "email_to": "urldec(CASE WHEN tsushin THEN nn(regexp_replace(f[14], '^[^,]*,', '')) ELSE f[7] END)",
-        "unmapped": """map_from_entries(list_filter([
-            ('queue_id', CASE WHEN tsushin THEN f[3] ELSE f[2] END),
-            ('ruleset', CASE WHEN tsushin THEN nn(urldec(f[9])) END),
-            ('size', CASE WHEN tsushin THEN f[5] END)], lambda e: e[2] IS NOT NULL))""",
+        "unmapped": unmapped_json(
+            {
+                "queue_id": "CASE WHEN tsushin THEN f[3] ELSE f[2] END",
+                "ruleset": "CASE WHEN tsushin THEN nn(urldec(f[9])) END",
+                "size": "CASE WHEN tsushin THEN f[5] END",
+            }
+        ),
     },
 )

@@ -8,7 +8,7 @@ parser reads is quarantined as truncated.
 
 from __future__ import annotations
 
-from mamoru.seccloud.engine.formats.base import SqlFormat
+from mamoru.seccloud.engine.formats.base import SqlFormat, unmapped_json
 
 __all__ = ["DEFAULT_VERSION", "FIELDS", "PANOS", "panos_format"]
 
@@ -121,9 +121,9 @@ def panos_format(version: str = DEFAULT_VERSION) -> SqlFormat:
             "severity_id": f"coalesce(sev_id(CASE WHEN typ = 'THREAT' THEN {th('severity')} END), 1)",
             "action": tr("action"),
             "action_id": f"coalesce(action_of({tr('action')}), 0)",
-            "src_endpoint_ip": f"ip4({tr('src')})",
+            "src_endpoint_ip": tr("src"),
             "src_endpoint_port": tr("sport"),
-            "dst_endpoint_ip": f"ip4({tr('dst')})",
+            "dst_endpoint_ip": tr("dst"),
             "dst_endpoint_port": tr("dport"),
             "connection_info_protocol_num": f"proto_num({tr('proto')})",
             "traffic_bytes_out": f"CASE WHEN typ = 'TRAFFIC' THEN {tr('bytes_sent')} END",
@@ -141,9 +141,14 @@ def panos_format(version: str = DEFAULT_VERSION) -> SqlFormat:
             "file_name": f"CASE WHEN typ = 'THREAT' AND sub <> 'url' THEN {th('misc')} END",
             "file_hash_sha256": f"CASE WHEN typ = 'THREAT' THEN lower({th('filedigest')}) END",
             "device_name": f"CASE WHEN len(f) >= {len(_TRAFFIC_9)} THEN {tr('device_name')} END",
-            "unmapped": f"""map_from_entries(list_filter([('serial', {tr("serial")}),
-                ('subtype', sub), ('rule', {tr("rule")}), ('srcuser', {tr("srcuser")})],
-                lambda e: e[2] IS NOT NULL))""",
+            "unmapped": unmapped_json(
+                {
+                    "serial": tr("serial"),
+                    "subtype": "sub",
+                    "rule": tr("rule"),
+                    "srcuser": tr("srcuser"),
+                }
+            ),
         },
         reason=f"""CASE WHEN len(f) < {needed} THEN 'truncated PAN-OS record ('
                         || len(f) || ' of at least ' || ({needed}) || ' fields)'

@@ -7,7 +7,7 @@ an ACL refused the request).
 
 from __future__ import annotations
 
-from mamoru.seccloud.engine.formats.base import SqlFormat
+from mamoru.seccloud.engine.formats.base import SqlFormat, unmapped_json
 
 __all__ = ["SQUID"]
 
@@ -27,14 +27,20 @@ SQUID = SqlFormat(
         "action": "code",
         "action_id": "CASE WHEN code LIKE '%DENIED%' THEN 2 ELSE 1 END",
         "severity_id": "1",
-        "src_endpoint_ip": "ip4(f[3])",
-        "dst_endpoint_ip": "ip4(nn(split_part(f[9], '/', 2)))",
+        "src_endpoint_ip": "f[3]",
+        "dst_endpoint_ip": "nn(split_part(f[9], '/', 2))",
         "traffic_bytes_in": "f[5]",
         "category_name": "nn(f[10])",
         "url_hostname": "url_host(u)",
         "url_path": "url_path(u)",
-        "unmapped": """map_from_entries(list_filter([('method', f[6]), ('status', split_part(f[4], '/', 2)),
-            ('user', nn(f[8])), ('elapsed_ms', f[2])], lambda e: e[2] IS NOT NULL))""",
+        "unmapped": unmapped_json(
+            {
+                "method": "f[6]",
+                "status": "split_part(f[4], '/', 2)",
+                "user": "nn(f[8])",
+                "elapsed_ms": "f[2]",
+            }
+        ),
     },
     reason="CASE WHEN time IS NULL THEN 'no timestamp' WHEN len(f) < 10 THEN 'truncated access.log line' END",
 )

@@ -7,7 +7,7 @@
 
 from __future__ import annotations
 
-from mamoru.seccloud.engine.formats.base import SqlFormat
+from mamoru.seccloud.engine.formats.base import SqlFormat, unmapped_json
 
 __all__ = ["SURICATA"]
 
@@ -48,9 +48,9 @@ SURICATA = SqlFormat(
         "severity_id": f"CASE {_j('alert.severity')} WHEN '1' THEN 4 WHEN '2' THEN 3 WHEN '3' THEN 2 WHEN '4' THEN 1 ELSE 1 END",
         "action": _j("alert.action"),
         "action_id": f"coalesce(action_of({_j('alert.action')}), CASE WHEN kind = 'ips' THEN 1 ELSE 0 END)",
-        "src_endpoint_ip": f"ip4({_j('src_ip')})",
+        "src_endpoint_ip": _j("src_ip"),
         "src_endpoint_port": _j("src_port"),
-        "dst_endpoint_ip": f"ip4({_j('dest_ip')})",
+        "dst_endpoint_ip": _j("dest_ip"),
         "dst_endpoint_port": _j("dest_port"),
         "connection_info_protocol_num": f"proto_num({_j('proto')})",
         "traffic_bytes_out": _j("flow.bytes_toserver"),
@@ -68,8 +68,7 @@ SURICATA = SqlFormat(
         "file_name": _j("fileinfo.filename"),
         "file_hash_sha256": f"lower({_j('fileinfo.sha256')})",
         "device_name": _j("host"),
-        "unmapped": f"""map_from_entries(list_filter([('event_type', {_j("event_type")}),
-            ('in_iface', {_j("in_iface")})], lambda e: e[2] IS NOT NULL))""",
+        "unmapped": unmapped_json({"event_type": _j("event_type"), "in_iface": _j("in_iface")}),
     },
     reason="""CASE WHEN json_valid(msg) IS NOT TRUE THEN 'invalid JSON'
                    WHEN time IS NULL THEN 'no timestamp' END""",

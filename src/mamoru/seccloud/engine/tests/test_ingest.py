@@ -12,6 +12,7 @@ import time
 from datetime import date
 from pathlib import Path
 
+import duckdb
 import pytest
 import zstandard
 
@@ -258,3 +259,48 @@ def test_ranges_csv_errors_are_in_japanese(tmp_path: Path) -> None:
     )
     with pytest.raises(ValueError, match="2行目: CIDR"):
         read_ranges_csv(bad)
+
+
+def test_events_are_stored_per_day_sorted_by_municipality_then_time(
+    ingest_lines: Ingest, tmp_path: Path
+) -> None:
+    lines = [
+        fortigate(6, f"10.{1 + i % 2}.0.{i}").replace("12:00:00", f"12:00:{59 - i:02d}")
+        for i in range(20)
+    ]
+    ingest_lines(lines)
+    (day,) = (tmp_path / "store" / "dataset=events" / "pref=13" / "ym=2026-10").iterdir()
+    (parquet,) = day.glob("*.parquet")
+    con = duckdb.connect(config={"threads": 1})
+    con.execute("SET TimeZone = 'UTC'")
+    order = con.execute(f"SELECT org_uid, time FROM read_parquet('{parquet}')").fetchall()
+    assert day.name == "day=2026-10-06"
+    assert order == sorted(order)
+    assert [org for org, _ in order] == ["131016"] * 10 + ["131024"] * 10
+
+
+def test_a_key_inside_a_quoted_value_is_not_taken_for_the_real_one(
+    ingest_lines: Ingest, tmp_path: Path
+) -> None:
+    forged = fortigate(7, "10.1.0.9").replace(
+        'subtype="forward"', 'subtype="forward" msg="probe srcip=10.2.0.66 dstport=1"'
+    )
+    ingest_lines([forged, fortigate(7, "10.2.0.5")])
+    rows = {r["org_uid"]: r for r in events(tmp_path / "store")}
+    assert rows["131016"]["src_endpoint_ip"] == (10 << 24) + (1 << 16) + 9
+    assert rows["131016"]["dst_endpoint_port"] == 443
+    assert rows["131024"]["src_endpoint_ip"] == (10 << 24) + (2 << 16) + 5
+
+
+def test_a_large_file_is_cut_into_segments_and_still_idempotent(tmp_path: Path) -> None:
+    lines = [fortigate(1 + i % 9, f"10.{1 + i % 2}.0.{i % 250}") for i in range(50)]
+    path = tmp_path / "big.log.zst"
+    path.write_bytes(zstandard.ZstdCompressor().compress(("\n".join(lines) + "\n").encode()))
+    options = {"prefecture": "13", "ranges": RANGES, "max_segment_bytes": 100, "chunk_lines": 8}
+    first = ingest([path], store=tmp_path / "store", **options)  # type: ignore[arg-type]
+    assert len(first.segments) == 7  # 50 lines in chunks of 8
+    assert first.rows_stored == 50
+    again = ingest([path], store=tmp_path / "store", **options)  # type: ignore[arg-type]
+    assert all(s.skipped for s in again.segments)
+    assert len(events(tmp_path / "store")) == 50
+    assert not list((tmp_path / "store" / "_state" / "chunks").iterdir())

@@ -1,0 +1,81 @@
+"""Background work of the security cloud: the micro-batch ingest of the receiver's closed
+segments (at-least-once; the checkpoints and ``IngestedSegment`` make retries harmless),
+and the monthly reports on each prefecture's schedule or on demand."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from django.utils import timezone
+from django_tasks import task
+
+from mamoru.core.scheduler import periodic
+from mamoru.orgs.models import Organisation, OrganisationKind
+from mamoru.orgs.principal import System
+from mamoru.seccloud.services import (
+    figures_compute,
+    prefecture_by_code,
+    schedule_mark_done,
+    scheduled_reports_due,
+    spool_ingest,
+    spool_root,
+)
+
+
+@task()
+def ingest_closed_segments() -> int:
+    """Ingest every prefecture's closed syslog segments; the rows read."""
+    rows = 0
+    prefectures = Organisation.objects.unscoped(
+        "the micro-batch visits every prefecture's spool"
+    ).filter(kind=OrganisationKind.PREFECTURE)
+    for prefecture in prefectures:
+        spool = spool_root(prefecture)
+        if not (spool / "closed").is_dir():
+            continue
+        run = spool_ingest(
+            principal=System("seccloud micro-batch ingest"), prefecture=prefecture, spool=spool
+        )
+        rows += run.rows_read if run else 0
+    return rows
+
+
+@task()
+def monthly_report(prefecture_code: str, month: str) -> int:
+    """Compute one prefecture's figures of ``month`` (YYYY-MM); the rows stored."""
+    prefecture = prefecture_by_code(prefecture_code)
+    rows = figures_compute(
+        principal=System("seccloud monthly report"),
+        prefecture=prefecture,
+        month=date.fromisoformat(month + "-01"),
+    )
+    return len(rows)
+
+
+@task()
+def scheduled_monthly_reports() -> int:
+    """Last month's report of every prefecture whose schedule says it is due."""
+    done = 0
+    for prefecture, month in scheduled_reports_due(today=timezone.localdate()):
+        figures_compute(
+            principal=System("seccloud scheduled monthly report"),
+            prefecture=prefecture,
+            month=month,
+        )
+        schedule_mark_done(prefecture=prefecture, month=month)
+        done += 1
+    return done
+
+
+periodic(
+    ingest_closed_segments,
+    every=timedelta(minutes=1),
+    name="seccloud.ingest-closed-segments",
+    description="セキュリティクラウド: 受信済みログ（閉じたセグメント）の取り込み",
+)
+periodic(
+    scheduled_monthly_reports,
+    every=timedelta(hours=6),
+    name="seccloud.monthly-reports",
+    description="セキュリティクラウド: 予定日を過ぎた前月分の月次報告の作成",
+)
