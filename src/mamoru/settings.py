@@ -330,7 +330,7 @@ ASM_SCAN_TIMEOUT = float(env_str("ASM_SCAN_TIMEOUT", "1.0"))
 ASM_GLOBAL_RATE = env_int("ASM_GLOBAL_RATE", 4000)
 ASM_MAX_RUNNING_JOBS = env_int("ASM_MAX_RUNNING_JOBS", 8)
 ASM_JOB_ADDRESSES = env_int("ASM_JOB_ADDRESSES", 256)
-ASM_JOB_HEARTBEAT_SECONDS = env_int("ASM_JOB_HEARTBEAT_SECONDS", 10)
+ASM_JOB_HEARTBEAT_SECONDS = float(env_str("ASM_JOB_HEARTBEAT_SECONDS", "10"))
 ASM_JOB_STALE_SECONDS = env_int("ASM_JOB_STALE_SECONDS", 120)
 ASM_JOB_START_TIMEOUT_SECONDS = env_int("ASM_JOB_START_TIMEOUT_SECONDS", 1800)
 ASM_JOB_MAX_ATTEMPTS = env_int("ASM_JOB_MAX_ATTEMPTS", 3)
@@ -338,6 +338,7 @@ ASM_RECOVER_SECONDS = env_int("ASM_RECOVER_SECONDS", 60)
 ASM_SCAN_INTERVAL_DAYS = env_int("ASM_SCAN_INTERVAL_DAYS", 7)
 # DNS server for approvals, discovery and scans (HOST[:PORT]; the system's when empty).
 ASM_RESOLVER = env_str("ASM_RESOLVER", "")
+ASM_DNS_TIMEOUT = float(env_str("ASM_DNS_TIMEOUT", "3"))
 # Rapid7 Recog's databases, read at run time (the engine's --recog-dir); none when empty.
 ASM_RECOG_DIR = env_str("RECOG_DIR", "")
 

@@ -8,6 +8,7 @@ urlpatterns = [
     path("api/v1/incidents/", include("mamoru.incidents.api.urls")),
     path("api/v1/", include("mamoru.api.urls")),
     path("api/v1/", include("mamoru.orgs.api.urls")),
+    path("asm/", include("mamoru.asm.ui.urls")),
     path("audit/", include("mamoru.audit.ui.urls")),
     path("incidents/", include("mamoru.incidents.ui.urls")),
     path("", include("mamoru.orgs.ui.urls")),

@@ -36,3 +36,4 @@ class AsmConfig(AppConfig):
 
     def ready(self) -> None:
         from mamoru.asm import receivers  # noqa: F401 - exposure alerts on vulnerability imports
+        from mamoru.asm.ui import shell  # noqa: F401 - menu entries, home panels, attention

@@ -15,7 +15,9 @@ from django.conf import settings
 
 from mamoru.asm.engine.targets import TargetError, build_plan, parse_resolver
 
-TIMEOUT = 3.0
+
+def _timeout() -> float:
+    return float(settings.ASM_DNS_TIMEOUT)
 
 
 def _resolver() -> object:
@@ -29,7 +31,7 @@ def _resolver() -> object:
         resolver = dns.asyncresolver.Resolver(configure=False)
         resolver.nameservers = [host]
         resolver.port = port
-    resolver.lifetime = TIMEOUT
+    resolver.lifetime = _timeout()
     return resolver
 
 
@@ -37,7 +39,10 @@ async def addresses_of(name: str) -> list[str]:
     """The A and AAAA addresses of ``name`` (empty when it does not resolve)."""
     try:
         plan = await build_plan(
-            [name], allow_private=True, resolver=str(settings.ASM_RESOLVER) or None, timeout=TIMEOUT
+            [name],
+            allow_private=True,
+            resolver=str(settings.ASM_RESOLVER) or None,
+            timeout=_timeout(),
         )
     except TargetError:
         return []

@@ -176,7 +176,10 @@ def _kept_addresses(
         reason = None if settings.allow_private else scope_violation(ipaddress.ip_address(address))
         if reason:
             notes.append(
-                _("%(name)s は %(address)s（%(reason)s）を指しているため、診断しませんでした。")
+                _(
+                    "%(name)s はインターネットから届かない範囲のアドレス %(address)s"
+                    "（%(reason)s）を指しているため、そのアドレスは診断しませんでした。"
+                )
                 % {"name": name, "address": address, "reason": reason}
             )
         elif not space.contains(address):

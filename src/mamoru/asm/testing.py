@@ -3,9 +3,12 @@ loaded vulnerability database, approved loopback assets."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
 from mamoru.accounts.models import User
 from mamoru.asm import services
-from mamoru.asm.models import Asset
+from mamoru.asm.models import Asset, Finding, Scan
 from mamoru.orgs.models import Organisation
 from mamoru.orgs.principal import Principal, System
 from mamoru.orgs.selectors import principal_for
@@ -38,3 +41,47 @@ def approved_asset(
         principal=SYSTEM, organisation=organisation, kind=kind, value=value, ports=ports
     )
     return services.asset_approve(principal=SYSTEM, asset=asset)
+
+
+@dataclass(frozen=True)
+class Scanned:
+    """What the ``scanned`` fixture made: 千代田区's principal, its lab asset, the scan and
+    the findings by kind, and the running lab (``asm/tests/loopback.py``)."""
+
+    chiyoda: Principal
+    asset: Asset
+    scan: Scan
+    findings: dict[str, Finding]
+    lab: Any
+
+
+KEV_CATALOGUE = {
+    "title": "test catalogue",
+    "catalogVersion": "test",
+    "dateReleased": "2025-01-01T00:00:00Z",
+    "count": 1,
+}
+
+
+def kev_catalogue(*cve_ids: str, due: str = "2025-01-22") -> dict[str, object]:
+    """A KEV catalogue (CISA's JSON format) listing ``cve_ids``: a test's own, so that an
+    import can *add* an entry the shared snapshot does not hold."""
+    return {
+        **KEV_CATALOGUE,
+        "count": len(cve_ids),
+        "vulnerabilities": [
+            {
+                "cveID": cve,
+                "vendorProject": "OpenBSD",
+                "product": "OpenSSH",
+                "vulnerabilityName": f"{cve} (test entry)",
+                "dateAdded": "2025-01-01",
+                "shortDescription": "",
+                "requiredAction": "Apply updates.",
+                "dueDate": due,
+                "knownRansomwareCampaignUse": "Unknown",
+                "notes": "",
+            }
+            for cve in cve_ids
+        ],
+    }

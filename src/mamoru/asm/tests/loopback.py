@@ -4,7 +4,10 @@ The platform tests scan these through the whole stack (job, engine, results, pag
 
 * ``ssh``: an SSH server announcing ``OpenSSH_9.2p1 Debian-2+deb12u2`` — the unpatched
   Debian 12 package of regreSSHion (CVE-2024-6387), before DSA-5724-1;
-* ``web``: an HTTP server that lists its directory and sends no security headers.
+* ``ssh-patched`` (on request): the same package after DSA-5724-1 (``deb12u3``);
+* ``web``: an HTTP server that lists its directory and sends no security headers;
+* a DNS server (``lab.resolver``) answering from ``lab.zone``, a dict the test may change
+  while the lab runs (``{("www.example.lg.jp", "A"): ["127.0.0.1"]}``).
 
 Each server can be stopped on its own (``lab.stop("web")``): a re-scan then finds it gone.
 Nothing leaves 127.0.0.1.
@@ -19,18 +22,25 @@ import threading
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 
+from mamoru.asm.engine.tests.fakedns import fake_dns
+
+Handler = Callable[[asyncio.StreamReader, asyncio.StreamWriter], Awaitable[None]]
 SSH_BANNER = b"SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u2\r\n"
+PATCHED_BANNER = b"SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u3\r\n"  # DSA-5724-1 applied
 LISTING = (
     b"<html><head><title>Index of /</title></head><body><h1>Index of /</h1>"
     b'<a href="backup.zip">backup.zip</a></body></html>'
 )
 
 
-async def _ssh(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-    writer.write(SSH_BANNER)
-    await writer.drain()
-    with contextlib.suppress(OSError, asyncio.TimeoutError):
-        await asyncio.wait_for(reader.read(256), 2)
+def _announce(banner: bytes) -> Handler:
+    async def ssh(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        writer.write(banner)
+        await writer.drain()
+        with contextlib.suppress(OSError, asyncio.TimeoutError):
+            await asyncio.wait_for(reader.read(256), 2)
+
+    return ssh
 
 
 async def _web(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
@@ -44,14 +54,20 @@ async def _web(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> No
     await writer.drain()
 
 
-Handler = Callable[[asyncio.StreamReader, asyncio.StreamWriter], Awaitable[None]]
-HANDLERS: dict[str, Handler] = {"ssh": _ssh, "web": _web}
+HANDLERS: dict[str, Handler] = {
+    "ssh": _announce(SSH_BANNER),
+    "web": _web,
+    "ssh-patched": _announce(PATCHED_BANNER),
+}
+DEFAULT = ("ssh", "web")
 
 
 @dataclass
 class Lab:
     ports: dict[str, int] = field(default_factory=dict)
     ip: str = "127.0.0.1"
+    zone: dict[tuple[str, str], list[str]] = field(default_factory=dict)
+    resolver: str = ""
     _loop: asyncio.AbstractEventLoop | None = None
     _servers: dict[str, asyncio.Server] = field(default_factory=dict)
 
@@ -73,7 +89,8 @@ class Lab:
 
 @contextlib.contextmanager
 def loopback_lab(*names: str) -> Iterator[Lab]:
-    """Start the named servers (all by default) in a thread; stop them at the end."""
+    """Start the named servers (``ssh`` and ``web`` by default) in a thread; stop them at
+    the end."""
     lab = Lab()
     ready = threading.Event()
     loop = asyncio.new_event_loop()
@@ -89,8 +106,11 @@ def loopback_lab(*names: str) -> Iterator[Lab]:
         finally:
             writer.close()
 
+    dns_server = contextlib.AsyncExitStack()
+
     async def start() -> None:
-        for name in names or tuple(HANDLERS):
+        lab.resolver, _protocol = await dns_server.enter_async_context(fake_dns(lab.zone))
+        for name in names or DEFAULT:
             handler = HANDLERS[name]
             server = await asyncio.start_server(functools.partial(guarded, handler), lab.ip, 0)
             lab._servers[name] = server
@@ -110,6 +130,7 @@ def loopback_lab(*names: str) -> Iterator[Lab]:
     finally:
         for name in list(lab._servers):
             lab.stop(name)
+        asyncio.run_coroutine_threadsafe(dns_server.aclose(), loop).result(5)
         loop.call_soon_threadsafe(loop.stop)
         thread.join(5)
         loop.close()
