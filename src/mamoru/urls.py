@@ -5,6 +5,7 @@ from django.urls import include, path
 
 urlpatterns = [
     path("accounts/", include("mamoru.accounts.ui.urls")),
+    path("api/v1/asm/", include("mamoru.asm.api.urls")),
     path("api/v1/incidents/", include("mamoru.incidents.api.urls")),
     path("api/v1/", include("mamoru.api.urls")),
     path("api/v1/", include("mamoru.orgs.api.urls")),

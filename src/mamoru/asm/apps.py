@@ -7,7 +7,6 @@ class AsmConfig(AppConfig):
     label = "asm"
     default_auto_field = "django.db.models.BigAutoField"
     verbose_name = _("攻撃対象領域の診断")
-    absent_rooms = {room: "作業中（issue 9）: 順に追加する" for room in ("api", "ui")}
     audit_actions = {
         "asm.asset.create": _("資産を登録"),
         "asm.asset.update": _("資産を変更"),

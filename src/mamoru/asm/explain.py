@@ -12,13 +12,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from mamoru.asm.vulnerabilities import KNOWN, KNOWN_EXPLOITED
+
+if TYPE_CHECKING:
+    from mamoru.asm.models import Finding
 
 
 @dataclass(frozen=True)
@@ -282,3 +285,15 @@ def vulnerability_text(details: Mapping[str, Any]) -> dict[str, str]:
         "urgency": _urgency_sentence(details),
         "action": str(details.get("action", "")),
     }
+
+
+def finding_explanation(finding: Finding) -> dict[str, Any]:
+    """What the finding means and what to do, in plain words."""
+    text = kind_text(finding.kind)
+    context: dict[str, Any] = {"meaning": text.meaning, "action": text.action}
+    if finding.kind in {KNOWN, KNOWN_EXPLOITED}:
+        plain = vulnerability_text(finding.details)
+        context["why"] = plain["why"]
+        context["urgency"] = plain["urgency"]
+        context["action"] = plain["action"] or text.action
+    return context

@@ -57,5 +57,18 @@ def _api_mounted() -> bool:
     return True
 
 
-API: list[Denial] = []
+API = [
+    Denial("asm_api:assets", ORG),
+    Denial("asm_api:assets", ORG, method="post"),
+    Denial("asm_api:scans", ORG),
+    Denial("asm_api:scans", ORG, method="post"),
+    Denial("asm_api:services", ORG),
+    Denial("asm_api:findings", ORG),
+    Denial("asm_api:asset", NOBODY),
+    Denial("asm_api:asset", NOBODY, method="patch"),
+    Denial("asm_api:asset_action", {**NOBODY, "action": "approve"}, method="post"),
+    Denial("asm_api:scan", NOBODY),
+    Denial("asm_api:finding", NOBODY),
+    Denial("asm_api:finding_action", {**NOBODY, "action": "fix"}, method="post"),
+]
 DENIALS = PAGES + (API if _api_mounted() else [])

@@ -14,11 +14,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from mamoru.asm import selectors, services
-from mamoru.asm.explain import kind_text, vulnerability_text
+from mamoru.asm.explain import finding_explanation as explanation
 from mamoru.asm.exports import export_header, export_rows
 from mamoru.asm.models import Finding, FindingStatus
 from mamoru.asm.selectors import FindingFilters
-from mamoru.asm.services.results import VULNERABILITY_KINDS
 from mamoru.asm.ui.common import flash, month_charts, page_context
 from mamoru.asm.ui.forms import AcceptRiskForm, FindingFilterForm, NoteForm
 from mamoru.core import tabular
@@ -45,18 +44,6 @@ def findings(request: HttpRequest, principal: Principal, code: str) -> HttpRespo
     }
     template = "asm/_findings_table.html" if wants_fragment(request) else "asm/findings.html"
     return render(request, template, context)
-
-
-def explanation(finding: Finding) -> dict[str, Any]:
-    """What the finding means and what to do, in plain words."""
-    text = kind_text(finding.kind)
-    context: dict[str, Any] = {"meaning": text.meaning, "action": text.action}
-    if finding.kind in VULNERABILITY_KINDS:
-        plain = vulnerability_text(finding.details)
-        context["why"] = plain["why"]
-        context["urgency"] = plain["urgency"]
-        context["action"] = plain["action"] or text.action
-    return context
 
 
 @page
