@@ -35,7 +35,7 @@ from mamoru.asm.services.findings import (
     finding_reopen,
     risk_acceptances_expire,
 )
-from mamoru.asm.services.jobs import job_run, jobs_dispatch, jobs_recover
+from mamoru.asm.services.jobs import job_run, jobs_dispatch, jobs_recover, scan_run_here
 from mamoru.asm.services.scans import campaign_start, scan_request, scheduled_scans_queue
 
 __all__ = [
@@ -63,6 +63,7 @@ __all__ = [
     "national_rollup_refresh",
     "risk_acceptances_expire",
     "scan_request",
+    "scan_run_here",
     "scheduled_scans_queue",
     "suggestion_accept",
     "suggestion_reject",

@@ -321,6 +321,32 @@ def job_run(*, job_id: int, lease: str) -> str:
     return "done" if job_finish(job=job, lease=lease, outcome=outcome) else "lease-lost"
 
 
+def scan_run_here(*, scan: Scan) -> Scan:
+    """Run a scan's queued jobs in this process, one after the other, outside the worker
+    slots (the demo scans its in-process lab this way: the lab lives only as long as the
+    process). Jobs another worker has claimed meanwhile are left to it."""
+    while True:
+        job = (
+            ScanJob.objects.unscoped("the caller runs its own scan here")
+            .filter(scan_id=scan.pk, status=JobStatus.QUEUED)
+            .order_by("sequence")
+            .first()
+        )
+        if job is None:
+            break
+        lease = uuid.uuid4().hex
+        claimed = (
+            ScanJob.objects.unscoped("the caller runs its own scan here")
+            .filter(pk=job.pk, status=JobStatus.QUEUED)
+            .update(status=JobStatus.DISPATCHED, lease=lease, dispatched_at=timezone.now())
+        )
+        if not claimed:
+            break
+        job_run(job_id=job.pk, lease=lease)
+    scan.refresh_from_db()
+    return scan
+
+
 def _requeue_stale(now: datetime) -> tuple[list[int], list[int]]:
     stale = now - timedelta(seconds=int(settings.ASM_JOB_STALE_SECONDS))
     lost = now - timedelta(seconds=int(settings.ASM_JOB_START_TIMEOUT_SECONDS))
