@@ -26,8 +26,10 @@ def test_the_demo_scans_its_lab_and_raises_a_kev_alert(settings: Any) -> None:
     again = StringIO()
     call_command("seed_demo", stdout=again)  # idempotent
     assert "作成済み" in again.getvalue()
-    village = Finding.objects.unscoped("test").filter(organisation__code="133078").exclude(
-        vulnerability_id=""
+    village = (
+        Finding.objects.unscoped("test")
+        .filter(organisation__code="133078")
+        .exclude(vulnerability_id="")
     )
     assert set(village.values_list("vulnerability_id", flat=True)) == {
         "CVE-2023-46805", "CVE-2024-21887",
