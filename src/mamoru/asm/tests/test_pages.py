@@ -129,3 +129,17 @@ def test_the_prefecture_and_the_nation_see_their_tables(
     assert "<svg" in page
     osaka_view = nation.get(reverse("asm:prefecture"), {"prefecture": TOKYO[:2]})
     assert "千代田区" in osaka_view.content.decode()
+
+
+def test_the_pages_speak_english_under_i18n(scanned: Scanned, cast: Cast, signed_in: SignIn) -> None:
+    client = signed_in(cast.chiyoda)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    html = client.get(reverse("asm:organisation", args=[CHIYODA])).content.decode()
+    assert "<h1>Attack surface</h1>" in html
+    assert "Exposure this month" in html
+    detail = client.get(
+        reverse("asm:finding", args=[scanned.findings["known-vulnerability"].pk])
+    ).content.decode()
+    assert "What this means" in detail
+    assert "backport" in detail
+    assert "どういうことか" not in detail
