@@ -131,7 +131,9 @@ def test_the_prefecture_and_the_nation_see_their_tables(
     assert "千代田区" in osaka_view.content.decode()
 
 
-def test_the_pages_speak_english_under_i18n(scanned: Scanned, cast: Cast, signed_in: SignIn) -> None:
+def test_the_pages_speak_english_under_i18n(
+    scanned: Scanned, cast: Cast, signed_in: SignIn
+) -> None:
     client = signed_in(cast.chiyoda)
     client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
     html = client.get(reverse("asm:organisation", args=[CHIYODA])).content.decode()
