@@ -153,7 +153,7 @@ class Finding(models.Model):
         ]
         indexes = [
             models.Index(fields=["organisation", "status", "priority"]),
-            models.Index(fields=["status", "kev", "kev_due"]),
+            models.Index(fields=["organisation", "kev", "kev_due"]),
             models.Index(fields=["vulnerability_id"]),
         ]
 

@@ -176,7 +176,7 @@ def national_rollup_refresh() -> NationalRollup:
         {
             "id": row["vulnerability_id"],
             "title": row["title"],
-            "kev": bool(row["kev"]),
+            "kev": row["kev_findings"] > 0,
             "organisations": row["organisations"],
             "findings": row["findings"],
         }
@@ -185,7 +185,7 @@ def national_rollup_refresh() -> NationalRollup:
         .annotate(
             organisations=Count("organisation", distinct=True),
             findings=Count("pk"),
-            kev=Max("kev"),
+            kev_findings=Count("pk", filter=Q(kev=True)),  # MAX(boolean) is not portable
             title=Max("title"),
         )
         .order_by("-organisations", "-findings", "vulnerability_id")[:TOP]

@@ -203,7 +203,12 @@ def _verification_items(finding: Finding) -> list[Target]:
     if finding.port is None:  # a domain's DNS and mail: the domain check again
         return asset_targets(asset, ports=())
     target = finding.hostname or finding.ip or _target_text(asset)
-    return [{"asset": asset.pk, "kind": asset.kind, "target": target, "ports": str(finding.port)}]
+    try:
+        ipaddress.ip_address(target)
+        kind = AssetKind.IP
+    except ValueError:
+        kind = AssetKind.HOSTNAME
+    return [{"asset": asset.pk, "kind": kind, "target": target, "ports": str(finding.port)}]
 
 
 def verification_scan_queue(*, finding: Finding) -> Scan | None:
