@@ -131,6 +131,16 @@ def redis_server(directory: str) -> Iterator[str]:
         server.wait(10)
 
 
+def kill_with_children(pid: int) -> None:
+    """SIGKILL a worker and its work horse (RQ forks the horse into a session of its own)."""
+    children = subprocess.run(
+        ["pgrep", "-P", str(pid)], capture_output=True, text=True, check=False
+    )
+    for child in children.stdout.split():
+        os.kill(int(child), signal.SIGKILL)
+    os.killpg(pid, signal.SIGKILL)
+
+
 def database(kind: str, directory: str) -> str:
     if kind == "sqlite":
         return f"sqlite:///{directory}/campaign-{uuid.uuid4().hex[:8]}.sqlite3"
@@ -155,7 +165,8 @@ for index, organisation in enumerate(chosen):
     services.asset_approve(principal=SYSTEM, asset=asset)
 """
 QUERY = {
-    "scans": "SELECT COUNT(*) FROM asm_scan WHERE status IN ('succeeded', 'partial', 'failed')",
+    "scans": "SELECT COUNT(*) FROM asm_scan WHERE status IN ('succeeded', 'partial', 'failed') "
+    "AND reason = 'campaign'",
     "jobs_done": "SELECT COUNT(*) FROM asm_scanjob WHERE status = 'succeeded'",
     "jobs_failed": "SELECT COUNT(*) FROM asm_scanjob WHERE status = 'failed'",
     "jobs": "SELECT COUNT(*) FROM asm_scanjob",
@@ -188,6 +199,8 @@ class Run:
             "MAMORU_ASM_JOB_STALE_SECONDS": "6",
             "MAMORU_ASM_RECOVER_SECONDS": "2",
             "MAMORU_SCHEDULER_TICK_SECONDS": "1",
+            # The campaign alone: no scheduled scan of the newly approved assets meanwhile.
+            "MAMORU_ASM_SCHEDULED_SCANS": "false",
             "MAMORU_LOG_LEVEL": "WARNING",
         }
 
@@ -245,7 +258,7 @@ def campaign(args: argparse.Namespace, workers: int, kill: bool) -> dict[str, An
             while run.value("scans") < args.organisations:
                 busy = kill and not killed and run.value("jobs_done") >= total // 3
                 if busy and run.value("running") >= workers:  # every worker in a job
-                    os.killpg(processes[0].pid, signal.SIGKILL)  # the worker and its work horse
+                    kill_with_children(processes[0].pid)  # the worker and its work horse
                     killed = True
                 time.sleep(0.5)
             seconds = time.perf_counter() - started

@@ -336,6 +336,7 @@ ASM_JOB_START_TIMEOUT_SECONDS = env_int("ASM_JOB_START_TIMEOUT_SECONDS", 1800)
 ASM_JOB_MAX_ATTEMPTS = env_int("ASM_JOB_MAX_ATTEMPTS", 3)
 ASM_RECOVER_SECONDS = env_int("ASM_RECOVER_SECONDS", 60)
 ASM_SCAN_INTERVAL_DAYS = env_int("ASM_SCAN_INTERVAL_DAYS", 7)
+ASM_SCHEDULED_SCANS = env_bool("ASM_SCHEDULED_SCANS", default=True)
 # DNS server for approvals, discovery and scans (HOST[:PORT]; the system's when empty).
 ASM_RESOLVER = env_str("ASM_RESOLVER", "")
 ASM_DNS_TIMEOUT = float(env_str("ASM_DNS_TIMEOUT", "3"))

@@ -162,3 +162,12 @@ class FindingActionIn(serializers.Serializer[Any]):
 class AcceptRiskIn(serializers.Serializer[Any]):
     reason = serializers.CharField(max_length=2000)
     until = serializers.DateField()
+
+
+class ExposedServiceOut(ServiceOut):
+    organisation = serializers.CharField(source="organisation.code", read_only=True)
+    organisation_name = serializers.CharField(source="organisation.name", read_only=True)
+
+    class Meta(ServiceOut.Meta):
+        fields = [*ServiceOut.Meta.fields, "organisation", "organisation_name"]
+        read_only_fields = fields

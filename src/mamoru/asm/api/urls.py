@@ -13,6 +13,7 @@ urlpatterns = [
     path("assets/<int:pk>/", views.AssetDetailApi.as_view(), name="asset"),
     path("assets/<int:pk>/<str:action>/", views.AssetActionApi.as_view(), name="asset_action"),
     path("scans/<int:pk>/", views.ScanDetailApi.as_view(), name="scan"),
+    path("exposures/<str:vulnerability_id>/", views.ExposureApi.as_view(), name="exposures"),
     path("findings/<int:pk>/", views.FindingDetailApi.as_view(), name="finding"),
     path(
         "findings/<int:pk>/<str:action>/", views.FindingActionApi.as_view(), name="finding_action"

@@ -19,6 +19,7 @@ from mamoru.asm.api.serializers import (
     AssetIn,
     AssetOut,
     AssetUpdateIn,
+    ExposedServiceOut,
     FindingActionIn,
     FindingDetailOut,
     FindingFilterIn,
@@ -237,3 +238,21 @@ class FindingActionApi(APIView):
         else:
             raise NotFound
         return _detail(request, pk)
+
+
+class ExposureApi(APIView):
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "vulnerability_id", str, OpenApiParameter.PATH, description="CVE-2024-6387 など"
+            ),
+            *PAGE_PARAMETERS,
+        ],
+        responses=page_of(ExposedServiceOut),
+        summary="脆弱性に該当するサービス（見える団体のもの、いま）",
+    )
+    def get(self, request: Request, vulnerability_id: str) -> Response:
+        rows = selectors.exposed_services(
+            principal=principal_of(request), vulnerability_id=vulnerability_id
+        )
+        return paginated(request, self, rows, lambda page: ExposedServiceOut(page, many=True).data)

@@ -109,6 +109,16 @@ class Scan(models.Model):
             models.Index(fields=["organisation", "-created_at"]),
             models.Index(fields=["campaign", "status"]),
         ]
+        constraints = [
+            # One scan of an organisation at a time (re-scans that verify a fix aside),
+            # however many processes ask at once: a schedule, a campaign and a person.
+            models.UniqueConstraint(
+                fields=["organisation"],
+                condition=models.Q(status__in=["queued", "running"])
+                & ~models.Q(reason="verification"),
+                name="asm_scan_one_active",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.organisation_id} {self.get_reason_display()} {self.created_at:%Y-%m-%d}"

@@ -169,3 +169,22 @@ def services_of(
     if present:
         rows = rows.filter(present=True)
     return rows.select_related("asset").order_by("ip", "port")
+
+
+@audited_read("asm.exposure.read", target=lambda args: str(args.get("vulnerability_id", "")))
+def exposed_services(*, principal: Principal, vulnerability_id: str) -> list[Service]:
+    """The services the principal may read that a vulnerability affects, now: the
+    vulnerability intelligence's exposure query, narrowed to the gate's organisations
+    (a municipality its own, a prefecture its municipalities', the nation all)."""
+    from mamoru.vulns.selectors import exposures_for_vulnerability
+
+    organisations = readable(principal)
+    exposures = exposures_for_vulnerability(
+        vulnerability_id=vulnerability_id, organisations=organisations
+    )
+    return list(
+        Service.objects.within(organisations)
+        .filter(observed_id__in=[e.service_id for e in exposures], present=True)
+        .select_related("organisation", "asset")
+        .order_by("organisation__code", "ip", "port")
+    )

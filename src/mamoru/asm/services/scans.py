@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -153,6 +153,16 @@ def _new_scan(scan: Scan, items: Sequence[Target]) -> Scan:
     return scan
 
 
+def _new_scan_once(scan: Scan, items: Sequence[Target]) -> Scan | None:
+    """``_new_scan``, or None when another process has just started a scan of the same
+    organisation (the database's one-active-scan constraint decides the race)."""
+    try:
+        with transaction.atomic():
+            return _new_scan(scan, items)
+    except IntegrityError:
+        return None
+
+
 def _dispatch_on_commit() -> None:
     from mamoru.asm.services.jobs import jobs_dispatch
 
@@ -181,7 +191,7 @@ def scan_request(*, principal: Actor, organisation: Organisation) -> Scan:
             _("承認済みの資産がありません。資産を登録して承認すると、診断できます。")
         )
     who = actor_fields(principal)
-    scan = _new_scan(
+    scan = _new_scan_once(
         Scan(
             organisation=organisation,
             reason=ScanReason.ON_DEMAND,
@@ -190,6 +200,8 @@ def scan_request(*, principal: Actor, organisation: Organisation) -> Scan:
         ),
         items,
     )
+    if scan is None:
+        raise StateConflict(_("この団体はいま診断中です。終わってから、もう一度依頼してください。"))
     report_progress(task_id=scan.progress_key, done=0, total=scan.probes_total, message="待機中")
     audit(principal, "asm.scan.request", organisation=organisation, target=f"scan:{scan.pk}")
     _dispatch_on_commit()
@@ -281,8 +293,11 @@ def scans_create_many(
         items = [item for a in assets.get(organisation.pk, []) for item in asset_targets(a)]
         if not items or organisation.pk in busy:
             continue
-        scan = Scan(organisation=organisation, reason=reason, campaign=campaign)
-        created.append(_new_scan(scan, items))
+        scan = _new_scan_once(
+            Scan(organisation=organisation, reason=reason, campaign=campaign), items
+        )
+        if scan is not None:
+            created.append(scan)
     return created
 
 
@@ -324,6 +339,8 @@ def campaign_start(*, principal: Actor, name: str, prefecture_code: str = "") ->
 def scheduled_scans_queue(*, now: datetime | None = None) -> list[Scan]:
     """Queue a scan for every organisation whose last scan is older than
     ``ASM_SCAN_INTERVAL_DAYS`` (the periodic job; the system acts)."""
+    if not settings.ASM_SCHEDULED_SCANS:
+        return []
     cutoff = (now or timezone.now()) - timedelta(days=int(settings.ASM_SCAN_INTERVAL_DAYS))
     with_assets = set(
         Asset.objects.unscoped("the schedule looks at every organisation's scope")

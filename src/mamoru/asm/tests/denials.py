@@ -70,5 +70,7 @@ API = [
     Denial("asm_api:scan", NOBODY),
     Denial("asm_api:finding", NOBODY),
     Denial("asm_api:finding_action", {**NOBODY, "action": "fix"}, method="post"),
+    # Everyone acting somewhere gets the exposed services of the organisations they read.
+    Denial("asm_api:exposures", {"vulnerability_id": "CVE-2024-6387"}, refused=EVERYONE),
 ]
 DENIALS = PAGES + (API if _api_mounted() else [])

@@ -72,3 +72,14 @@ def test_assets_and_scans_through_the_api(scanned: Scanned, cast: Cast, signed_i
     assert len(results(prefecture.get(reverse("asm_api:findings", args=[CHIYODA])))) == len(
         scanned.findings
     )
+
+
+def test_who_is_exposed_to_a_vulnerability_through_the_gate(
+    scanned: Scanned, cast: Cast, signed_in: SignIn
+) -> None:
+    url = reverse("asm_api:exposures", args=["CVE-2024-6387"])
+    nation = results(signed_in(cast.nation, api=True).get(url))
+    assert [(r["organisation"], r["port"]) for r in nation] == [(CHIYODA, scanned.lab.ports["ssh"])]
+    assert len(results(signed_in(cast.tokyo, api=True).get(url))) == 1
+    for who in (cast.osaka, cast.hachioji, cast.ppc):
+        assert results(signed_in(who, api=True).get(url)) == []

@@ -152,3 +152,20 @@ def test_an_accepted_risk_opens_again_when_it_expires(scanned: Scanned, cast: Ca
         services.finding_acknowledge(
             principal=principal(cast.chiyoda_viewer, CHIYODA), finding=listing
         )
+
+
+def test_one_active_scan_per_organisation_even_when_two_ask_at_once(cast: Cast) -> None:
+    from mamoru.asm.services.scans import _new_scan_once
+
+    chiyoda = principal(cast.chiyoda, CHIYODA)
+    asset = approved_asset(chiyoda.organisation, "127.0.0.1", ports="9")
+    services.scan_request(principal=chiyoda, organisation=chiyoda.organisation)
+    # A schedule that looked before the first scan was stored: the database refuses it.
+    late = Scan(organisation=chiyoda.organisation, reason="scheduled")
+    assert (
+        _new_scan_once(
+            late, [{"asset": asset.pk, "kind": "ip", "target": "127.0.0.1", "ports": "9"}]
+        )
+        is None
+    )
+    assert Scan.objects.unscoped("test").filter(organisation=chiyoda.organisation).count() == 1
