@@ -218,8 +218,12 @@ def main() -> None:
             done = time.perf_counter() - started
             alerts = _count(url, "asm_exposurealert")
         finally:
-            worker.terminate()
-            worker.wait(30)
+            worker.terminate()  # db_worker lets the running task (the e-mails) finish first
+            try:
+                worker.wait(60)
+            except subprocess.TimeoutExpired:
+                worker.kill()
+                worker.wait()
     print(f"database: {args.db}; {data['organisations']:,} organisations, {data['services']:,} services "
           f"(written in {built:.0f} s); {data['exposed']:,} run the affected Ivanti version, in "
           f"{data['prefectures']} prefectures")  # fmt: skip

@@ -34,7 +34,7 @@ from mamoru.asm.engine.model import Evidence
 from mamoru.asm.engine.model import Finding as EngineFinding
 from mamoru.asm.engine.model import Service as EngineService
 from mamoru.asm.models import AlertNotice, ExposureAlert, Service
-from mamoru.asm.services.exposure import exposure_refresh_on_commit
+from mamoru.asm.services.exposure import exposure_refresh_many
 from mamoru.asm.services.results import findings_store
 from mamoru.asm.vulnerabilities import finding_for
 from mamoru.core.access import Permission
@@ -91,11 +91,25 @@ def _affected(services: Sequence[Service]) -> list[dict[str, Any]]:
     ]
 
 
-def _notify(alert: ExposureAlert, organisations: Iterable[Organisation], renew: bool) -> list[int]:
+class _People(dict[int, list[Any]]):
+    """Who reads attack-surface data in each organisation, looked up once per run (a
+    prefecture is told about each of its exposed municipalities)."""
+
+    def of(self, organisation: Organisation) -> list[Any]:
+        if organisation.pk not in self:
+            self[organisation.pk] = people_acting_in(
+                organisation=organisation, permission=Permission.DATA_VIEW
+            )
+        return self[organisation.pk]
+
+
+def _notify(
+    alert: ExposureAlert, organisations: Iterable[Organisation], renew: bool, people: _People
+) -> list[int]:
     notices = [
         AlertNotice(alert=alert, organisation=org, user=user, email_wanted=bool(user.email))
         for org in organisations
-        for user in people_acting_in(organisation=org, permission=Permission.DATA_VIEW)
+        for user in people.of(org)
     ]
     if renew:  # the alert became more urgent (an advisory now in KEV): tell them again
         AlertNotice.objects.unscoped(
@@ -156,6 +170,7 @@ def _organisation_alert(
     matcher: Matcher,
     kev: bool,
     prefectures: dict[str, Organisation],
+    people: _People,
 ) -> list[int]:
     found: list[tuple[int | None, EngineFinding]] = []
     matched: list[Service] = []
@@ -171,7 +186,6 @@ def _organisation_alert(
         return []
     findings_store(organisation=organisation, scan=None, found=found,
                    services={(s.ip, s.port): s for s in matched})  # fmt: skip
-    exposure_refresh_on_commit(organisation)
     if not kev and first.priority.level > ALERT_LEVEL:
         return []
     alert, tell = _alert_for(organisation, vulnerability_id, first, matched, kev)
@@ -181,7 +195,7 @@ def _organisation_alert(
     prefecture = prefectures.get(organisation.prefecture_code)
     if prefecture is not None:
         told.setdefault(prefecture.pk, prefecture)
-    return _notify(alert, told.values(), renew=kev)
+    return _notify(alert, told.values(), renew=kev, people=people)
 
 
 def _services_by_organisation(exposures: Sequence[Exposure]) -> dict[int, list[Service]]:
@@ -206,8 +220,9 @@ def exposure_alerts_raise(*, kev_ids: Sequence[str], vulnerability_ids: Sequence
 
     in_kev = set(KevEntry.objects.filter(cve_id__in=[*kev_ids, *vulnerability_ids]).values_list(
         "cve_id", flat=True))  # fmt: skip
-    matcher, prefectures = Matcher(), _prefectures()
+    matcher, prefectures, people = Matcher(), _prefectures(), _People()
     emails: list[int] = []
+    touched: dict[int, Organisation] = {}
     raised = 0
     for vulnerability_id in dict.fromkeys([*kev_ids, *vulnerability_ids]):
         exposures = exposures_for_vulnerability(vulnerability_id=vulnerability_id, matcher=matcher)
@@ -226,9 +241,13 @@ def exposure_alerts_raise(*, kev_ids: Sequence[str], vulnerability_ids: Sequence
                     matcher=matcher,
                     kev=vulnerability_id in in_kev,
                     prefectures=prefectures,
+                    people=people,
                 )  # fmt: skip
                 raised += bool(ids)
                 emails += ids
+                touched[organisation_id] = organisations[organisation_id]
+    if touched:
+        transaction.on_commit(lambda: exposure_refresh_many(touched.values()))
     if emails:
         transaction.on_commit(lambda: _enqueue_emails(emails))
     logger.info(

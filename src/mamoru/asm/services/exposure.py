@@ -12,6 +12,7 @@ every quarter hour.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
@@ -144,6 +145,20 @@ def exposure_refresh(*, organisation: Organisation, totals: bool = True) -> Orga
         _totals(organisation.prefecture_code, today)
         _totals("", today)
     return row
+
+
+def exposure_refresh_many(organisations: Iterable[Organisation]) -> int:
+    """Refresh several organisations, then each of their prefectures' totals and the
+    nation's once (an alert touches hundreds of organisations at once)."""
+    today, prefectures, count = timezone.localdate(), set(), 0
+    for organisation in organisations:
+        exposure_refresh(organisation=organisation, totals=False)
+        prefectures.add(organisation.prefecture_code)
+        count += 1
+    for code in sorted(prefectures):
+        _totals(code, today)
+    _totals("", today)
+    return count
 
 
 def exposure_refresh_on_commit(organisation: Organisation) -> None:

@@ -205,6 +205,27 @@ def _reopen_note(status: str) -> str:
     return _("解決を確認した後に、再び検出されました。")
 
 
+_UPDATED = [
+    "asset", "service", "kind", "severity", "priority", "title", "vulnerability_id", "kev",
+    "kev_due", "ransomware", "epss", "cvss", "product", "ip", "port", "hostname", "evidence",
+    "details", "status", "status_changed_at", "last_seen", "last_scan", "times_seen",
+]  # fmt: skip
+
+
+def _seen_again(
+    finding: Finding, row: dict[str, Any], scan: Scan | None, now: Any
+) -> FindingEvent | None:
+    """Refresh an existing finding from a new sighting; the reopening event, if any."""
+    for name, value in row.items():
+        setattr(finding, name, value if name != "asset_id" else (value or finding.asset_id))
+    if finding.status not in (FindingStatus.FIXED, FindingStatus.VERIFIED):
+        return None
+    event = _event(finding, FindingEvent.Action.REOPENED, scan=scan, from_status=finding.status,
+                   to_status=FindingStatus.OPEN, note=_reopen_note(finding.status))  # fmt: skip
+    finding.status, finding.status_changed_at = FindingStatus.OPEN, now
+    return event
+
+
 def findings_store(
     *,
     organisation: Organisation,
@@ -212,7 +233,7 @@ def findings_store(
     found: Sequence[tuple[int | None, EngineFinding]],
     services: dict[tuple[str, int], Service],
 ) -> list[Finding]:
-    """Create or update findings by key (shared with the exposure alerts); the rows."""
+    """Create or update findings by key (shared with the exposure alerts), in bulk; the rows."""
     now = timezone.now()
     values = {}
     for asset_id, seen in found:
@@ -224,35 +245,29 @@ def findings_store(
     existing = {
         f.key: f
         for f in Finding.objects.unscoped(
-            "storing a scan job's results: the job was claimed by its lease"
+            "the service was given the organisation's results"
         ).filter(organisation=organisation, key__in=list(values))
     }
+    fresh: list[Finding] = []
     events: list[FindingEvent] = []
-    rows = []
     for key, row in values.items():
-        service = services.get((row["ip"], row["port"])) if row["port"] else None
         finding = existing.get(key)
         if finding is None:
             finding = Finding(organisation=organisation, first_seen=now, times_seen=0, **row)
-            finding.save()
-            events.append(
-                _event(finding, FindingEvent.Action.FOUND, scan=scan, to_status=finding.status)
-            )
-        else:
-            for name, value in row.items():
-                setattr(finding, name, value if name != "asset_id" else (value or finding.asset_id))
-            if finding.status in (FindingStatus.FIXED, FindingStatus.VERIFIED):
-                events.append(_event(finding, FindingEvent.Action.REOPENED, scan=scan,
-                                     from_status=finding.status, to_status=FindingStatus.OPEN,
-                                     note=_reopen_note(finding.status)))  # fmt: skip
-                finding.status, finding.status_changed_at = FindingStatus.OPEN, now
+            fresh.append(finding)
+        elif (event := _seen_again(finding, row, scan, now)) is not None:
+            events.append(event)
+        service = services.get((row["ip"], row["port"])) if row["port"] else None
         finding.service = service or finding.service
         finding.last_seen, finding.last_scan = now, scan
         finding.times_seen += 1
-        finding.save()
-        rows.append(finding)
-    FindingEvent.objects.bulk_create(events)
-    return rows
+    Finding.objects.bulk_create(
+        fresh, batch_size=500
+    )  # primary keys set (SQLite ≥ 3.35, PostgreSQL)
+    Finding.objects.bulk_update(existing.values(), _UPDATED, batch_size=500)
+    events += [_event(f, FindingEvent.Action.FOUND, scan=scan, to_status=f.status) for f in fresh]
+    FindingEvent.objects.bulk_create(events, batch_size=500)
+    return [*fresh, *existing.values()]
 
 
 def _gone_and_verified(
