@@ -165,6 +165,42 @@ def _catalogue(path: Path) -> None:
                                 "count": len(entries), "vulnerabilities": entries}), "utf-8")  # fmt: skip
 
 
+def _measure(
+    url: str, env: dict[str, str], directory: str, data: dict[str, Any], mamoru: Any
+) -> tuple[float, float | None, float, int]:
+    """Start a worker, import the KEV catalogue, and time the notices into the database."""
+    kev = Path(directory) / "kev.json"
+    _catalogue(kev)
+    with open(Path(directory) / "worker.log", "wb") as log:
+        worker = subprocess.Popen([sys.executable, "-m", "mamoru", "worker", "--interval", "0.5",
+                                   "--no-scheduler"], env=env, stdout=log, stderr=subprocess.STDOUT)  # fmt: skip
+    try:
+        time.sleep(3)  # the worker is up and polling
+        started = time.perf_counter()
+        mamoru("vulns", "import", "kev", "--file", str(kev))
+        imported = time.perf_counter() - started
+        first = None
+        while _count(url, "asm_alertnotice") < data["notices"]:
+            if first is None and _count(url, "asm_exposurealert"):
+                first = time.perf_counter() - started
+            if time.perf_counter() - started > 600:
+                sys.exit(
+                    "not every notice after ten minutes:\n"
+                    + (Path(directory) / "worker.log").read_text()[-3000:]
+                )
+            time.sleep(0.2)
+        done = time.perf_counter() - started
+        alerts = _count(url, "asm_exposurealert")
+    finally:
+        worker.terminate()  # db_worker lets the running task (the e-mails) finish first
+        try:
+            worker.wait(60)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+            worker.wait()
+    return imported, first, done, alerts
+
+
 def main() -> None:
     args = parse_args()
     if args.build:
@@ -195,35 +231,7 @@ def main() -> None:
                              text=True, check=True)  # fmt: skip
         built = time.perf_counter() - started
         data = json.loads(out.stdout.strip().splitlines()[-1])
-        kev = Path(directory) / "kev.json"
-        _catalogue(kev)
-        with open(Path(directory) / "worker.log", "wb") as log:
-            worker = subprocess.Popen([sys.executable, "-m", "mamoru", "worker", "--interval", "0.5",
-                                       "--no-scheduler"], env=env, stdout=log, stderr=subprocess.STDOUT)  # fmt: skip
-        try:
-            time.sleep(3)  # the worker is up and polling
-            started = time.perf_counter()
-            mamoru("vulns", "import", "kev", "--file", str(kev))
-            imported = time.perf_counter() - started
-            first = None
-            while _count(url, "asm_alertnotice") < data["notices"]:
-                if first is None and _count(url, "asm_exposurealert"):
-                    first = time.perf_counter() - started
-                if time.perf_counter() - started > 600:
-                    sys.exit(
-                        "not every notice after ten minutes:\n"
-                        + (Path(directory) / "worker.log").read_text()[-3000:]
-                    )
-                time.sleep(0.2)
-            done = time.perf_counter() - started
-            alerts = _count(url, "asm_exposurealert")
-        finally:
-            worker.terminate()  # db_worker lets the running task (the e-mails) finish first
-            try:
-                worker.wait(60)
-            except subprocess.TimeoutExpired:
-                worker.kill()
-                worker.wait()
+        imported, first, done, alerts = _measure(url, env, directory, data, mamoru)
     print(f"database: {args.db}; {data['organisations']:,} organisations, {data['services']:,} services "
           f"(written in {built:.0f} s); {data['exposed']:,} run the affected Ivanti version, in "
           f"{data['prefectures']} prefectures")  # fmt: skip
