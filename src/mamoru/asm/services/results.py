@@ -264,7 +264,9 @@ def findings_store(
     Finding.objects.bulk_create(
         fresh, batch_size=500
     )  # primary keys set (SQLite ≥ 3.35, PostgreSQL)
-    Finding.objects.bulk_update(existing.values(), _UPDATED, batch_size=500)
+    Finding.objects.unscoped("the rows just read for this organisation").bulk_update(
+        existing.values(), _UPDATED, batch_size=500
+    )
     events += [_event(f, FindingEvent.Action.FOUND, scan=scan, to_status=f.status) for f in fresh]
     FindingEvent.objects.bulk_create(events, batch_size=500)
     return [*fresh, *existing.values()]
