@@ -10,7 +10,7 @@ export PYTHON := $(CURDIR)/$(BIN)/python
 export MAMORU_DATA_DIR ?= $(CURDIR)/var
 PYTEST_WORKERS ?= 2
 
-.PHONY: run test install install-dev assets system-run system-test lint types deploy-check \
+.PHONY: run test install install-dev assets system-run system-test lint types app-template deploy-check \
         suite-sqlite suite-postgres demo clean
 
 # The demo scans a lab on 127.0.0.1 (asm/demo.py): loopback is allowed for the demo only.
@@ -18,7 +18,7 @@ run: system-run install assets demo
 	MAMORU_MFA_ENFORCED=false MAMORU_SCAN_ALLOW_PRIVATE=true \
 	$(BIN)/mamoru serve --host $(HOST) --port $(PORT) --with-worker
 
-test: system-test install-dev assets lint types deploy-check suite-sqlite suite-postgres
+test: system-test install-dev assets lint types app-template deploy-check suite-sqlite suite-postgres
 
 $(BIN)/python:
 	python3 -m venv $(VENV)
@@ -56,6 +56,10 @@ lint:
 
 types:
 	DJANGO_SETTINGS_MODULE=mamoru.settings $(BIN)/mypy src bench
+
+# The skeleton of docs/APP_TEMPLATE.md generates an app that passes lint, types and its tests.
+app-template:
+	bash scripts/check-app-template.sh
 
 deploy-check:
 	MAMORU_ENV=production MAMORU_SECRET_KEY=$$(head -c 48 /dev/urandom | base64) \

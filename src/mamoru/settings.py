@@ -122,6 +122,9 @@ INSTALLED_APPS = [
     "mamoru.asm",
     "mamoru.vulns",
     "mamoru.incidents",
+    "mamoru.assessments",
+    "mamoru.progress",
+    "mamoru.advisories",
 ]
 
 MIDDLEWARE = [
@@ -374,6 +377,9 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "地方公共団体のためのサイバーセキュリティ基盤 mamoru の REST API",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Operation names without the version (``incidents_reports_list``), whatever else the
+    # site mounts outside /api/v1/ (TAXII at /taxii2/ is its own protocol, not in the schema).
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     # Swagger UI's online validator would fetch a badge from swagger.io; the layout used
@@ -381,6 +387,21 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_SETTINGS": {"validatorUrl": None},
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several operations answer fields named "status", "kind", "category" or "tlp" with
+    # different choices: name each set.
+    "ENUM_NAME_OVERRIDES": {
+        "ReportStatusEnum": "mamoru.incidents.models.ReportStatus",
+        "CampaignStatusEnum": "mamoru.assessments.models.CampaignStatus",
+        "TargetStatusEnum": "mamoru.assessments.models.TargetStatus",
+        "MonthlyReportStatusEnum": "mamoru.progress.models.ReportStatus",
+        "QuestionStatusEnum": "mamoru.progress.models.QuestionStatus",
+        "QuestionCategoryEnum": "mamoru.progress.models.QuestionCategory",
+        "FollowUpKindEnum": "mamoru.progress.models.FollowUpKind",
+        "AudienceKindEnum": "mamoru.progress.audience.AudienceKind",
+        "ShareKindEnum": "mamoru.advisories.models.ShareKind",
+        "TlpEnum": "mamoru.advisories.models.Tlp",
+        "PublishableTlpEnum": "mamoru.advisories.models.PUBLISHABLE_TLP_CHOICES",
+    },
 }
 
 LOGGING = {

@@ -21,6 +21,11 @@ EXEMPT_URL_NAMES = frozenset(
         "accounts:logout",
         "accounts:mfa_setup",
         "accounts:mfa_verify",
+        "accounts:password_reset",
+        "accounts:password_reset_done",
+        "accounts:password_reset_confirm",
+        "accounts:password_reset_complete",
+        "orgs:invitation_accept",  # a new member accepts first, then sets up the factor
         "web:set_language",  # someone stuck at setup may still switch the language
     }
 )

@@ -29,14 +29,19 @@ from mamoru.audit.services import audit_record
 
 
 def user_create(
-    *, username: str, email: str = "", password: str | None = None, actor: User | None = None
+    *,
+    username: str,
+    email: str = "",
+    password: str | None = None,
+    display_name: str = "",
+    actor: User | None = None,
 ) -> User:
     """Create a person. Without ``password`` the account cannot sign in until one is set.
 
     Raises ``ValidationError`` (Japanese messages) for a taken or malformed user name or a
     password the settings' validators refuse.
     """
-    user = User(username=username, email=email)
+    user = User(username=username, email=email, display_name=display_name)
     errors: list[str] = []
     try:
         user.full_clean(exclude=["password"])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.utils.translation import gettext as _
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 from rest_framework.exceptions import AuthenticationFailed
@@ -9,6 +11,7 @@ from rest_framework.request import Request
 
 from mamoru.accounts.models import ApiToken, User
 from mamoru.accounts.selectors import api_token_by_plaintext
+from mamoru.orgs.principal import PrincipalRequest
 from mamoru.orgs.selectors import principal_for_token
 from mamoru.orgs.services import api_token_touch
 
@@ -40,8 +43,8 @@ class ApiTokenAuthentication(BaseAuthentication):
             # The owner is deactivated or no longer acts in the token's organisation.
             raise AuthenticationFailed(_("このトークンの利用者はこの団体で活動できません。"))
         api_token_touch(token=token)
-        request.principal = principal  # type: ignore[attr-defined]
-        request._request.principal = principal  # type: ignore[attr-defined]
+        # DRF's Request reads unknown attributes from the HttpRequest it wraps.
+        cast(PrincipalRequest, request._request).principal = principal
         return token.user, token
 
     def authenticate_header(self, request: Request) -> str:

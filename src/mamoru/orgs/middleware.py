@@ -1,10 +1,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import cast
 
 from django.http import HttpRequest, HttpResponse
 
-from mamoru.orgs.principal import Principal
+from mamoru.accounts.models import User
+from mamoru.orgs.principal import Principal, PrincipalRequest
 from mamoru.orgs.selectors import ActingContext, acting_contexts, principal_for
 
 SESSION_KEY = "mamoru_acting_org"
@@ -31,7 +33,9 @@ class ActingOrganisationMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         # Computed eagerly (two small queries): a lazy proxy around None would not compare
         # as None, and every page needs the acting organisation for its layout anyway.
-        contexts = acting_contexts(user=request.user)  # type: ignore[arg-type]
-        request.acting_contexts = contexts  # type: ignore[attr-defined]
-        request.principal = _principal(request, contexts)  # type: ignore[attr-defined]
+        typed = cast(PrincipalRequest, request)
+        person = request.user if isinstance(request.user, User) else None
+        contexts = acting_contexts(user=person) if person is not None else []
+        typed.acting_contexts = contexts
+        typed.principal = _principal(request, contexts)
         return self.get_response(request)

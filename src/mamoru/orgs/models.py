@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -73,6 +75,17 @@ class Organisation(models.Model):
     prefecture_code = models.CharField(_("都道府県コード"), max_length=2, blank=True, db_index=True)
     population = models.PositiveIntegerField(_("人口（令和2年国勢調査）"), null=True, blank=True)
     receives_reports = models.BooleanField(_("報告を受け付ける"), default=False)
+    # Whom to call when an incident happens: a prefecture's CSIRT or support desk, a
+    # recipient body's reporting desk. Public facts of the directory, kept by administrators
+    # (``services.organisation_contact_update``); blank until someone records them.
+    incident_contact_desk = models.CharField(
+        _("インシデントの連絡窓口"), max_length=100, blank=True
+    )
+    incident_contact_phone = models.CharField(_("連絡窓口の電話番号"), max_length=40, blank=True)
+    incident_contact_email = models.EmailField(_("連絡窓口のメールアドレス"), blank=True)
+    incident_contact_hours = models.CharField(
+        _("連絡窓口の受付時間・補足"), max_length=200, blank=True
+    )
 
     objects = TenantManager()
 
@@ -96,6 +109,10 @@ class Organisation(models.Model):
     @property
     def population_band(self) -> str | None:
         return population_band(self.population)
+
+    @property
+    def has_incident_contact(self) -> bool:
+        return bool(self.incident_contact_phone or self.incident_contact_email)
 
 
 class Membership(models.Model):
@@ -154,3 +171,44 @@ class Grant(models.Model):
 
     def __str__(self) -> str:
         return f"{self.grantee} → {self.organisation} ({self.role}, {self.expires_at:%Y-%m-%d})"
+
+
+class Invitation(models.Model):
+    """A single-use, expiring invitation to join an organisation in a role, sent by e-mail.
+
+    Only the SHA-256 digest of the link's secret is stored; the link works once
+    (``accepted_at``, claimed with a conditional UPDATE) and until ``expires_at``.
+    """
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="invitations"
+    )
+    email = models.EmailField(_("メールアドレス"))
+    display_name = models.CharField(_("表示名"), max_length=150, blank=True)
+    role = models.CharField(_("役割"), max_length=10, choices=Role.choices)
+    digest = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField(_("有効期限"))
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    tenancy = Tenancy.owned_by("organisation")
+    objects = TenantManager()
+
+    class Meta:
+        verbose_name = _("招待")
+        verbose_name_plural = _("招待")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.email} → {self.organisation} ({self.role})"
+
+    def is_open(self, now: datetime | None = None) -> bool:
+        moment = now or timezone.now()
+        return self.accepted_at is None and self.revoked_at is None and self.expires_at > moment

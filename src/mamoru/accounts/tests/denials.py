@@ -16,4 +16,8 @@ DENIALS = [
     Denial("accounts:settings", refused=()),
     Denial("accounts:profile", refused=()),
     Denial("accounts:password_change", refused=()),
+    Denial("accounts:password_reset", public=True),
+    Denial("accounts:password_reset_done", public=True),
+    Denial("accounts:password_reset_confirm", {"uidb64": "MQ", "token": "x-y"}, public=True),
+    Denial("accounts:password_reset_complete", public=True),
 ]

@@ -6,7 +6,12 @@ from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib.auth import password_validation
-from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
+from django.contrib.auth.forms import (
+    AuthenticationForm,
+    PasswordChangeForm,
+    PasswordResetForm,
+    SetPasswordForm,
+)
 from django.utils.translation import gettext_lazy as _
 
 from mamoru.accounts.models import User
@@ -110,3 +115,24 @@ class PasswordForm(PasswordChangeForm):
         "password_incorrect": _("現在のパスワードが正しくありません。"),
         "password_mismatch": _("新しいパスワードが一致しません。"),
     }
+
+
+class ResetRequestForm(PasswordResetForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["email"].label = _("登録しているメールアドレス")
+        self.fields["email"].help_text = _(
+            "このアドレスで登録されている場合、パスワードを設定し直すリンクを送ります。"
+        )
+
+
+class ResetSetPasswordForm(SetPasswordForm):  # type: ignore[type-arg]
+    error_messages = {"password_mismatch": _("新しいパスワードが一致しません。")}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["new_password1"].label = _("新しいパスワード")
+        self.fields[
+            "new_password1"
+        ].help_text = password_validation.password_validators_help_text_html()
+        self.fields["new_password2"].label = _("新しいパスワード（確認）")

@@ -1,6 +1,6 @@
 from django.urls import URLPattern, path
 
-from mamoru.accounts.ui import account, auth
+from mamoru.accounts.ui import account, auth, reset
 
 app_name = "accounts"
 urlpatterns: list[URLPattern] = [
@@ -13,4 +13,12 @@ urlpatterns: list[URLPattern] = [
     path("settings/", account.settings_view, name="settings"),
     path("settings/profile/", account.profile_view, name="profile"),
     path("settings/password/", account.password_change_view, name="password_change"),
+    path("password-reset/", reset.ResetRequestView.as_view(), name="password_reset"),
+    path("password-reset/sent/", reset.ResetDoneView.as_view(), name="password_reset_done"),
+    path(
+        "password-reset/<uidb64>/<token>/",
+        reset.ResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path("password-reset/done/", reset.ResetCompleteView.as_view(), name="password_reset_complete"),
 ]

@@ -32,10 +32,23 @@ LAYERS: tuple[str, ...] = (
     "vulns",  # vulnerability intelligence
     "asm",  # attack-surface management
     "incidents",  # incident reporting
+    "assessments",  # implementation surveys and maturity assessments
+    "progress",  # progress campaigns, notices, questions and the FAQ
+    "advisories",  # advisories, sharing back, STIX/TAXII/MISP exchange
     "web",  # the shell: layout, navigation and the home page, composed from registries
 )
 # Apps whose job is a domain: they have every room.
-DOMAIN_APPS: tuple[str, ...] = ("audit", "orgs", "accounts", "vulns", "asm", "incidents")
+DOMAIN_APPS: tuple[str, ...] = (
+    "audit",
+    "orgs",
+    "accounts",
+    "vulns",
+    "asm",
+    "incidents",
+    "assessments",
+    "progress",
+    "advisories",
+)
 ROOMS: tuple[str, ...] = ("models", "services", "selectors", "tasks", "api", "ui", "tests")
 INTERFACE_ROOMS = frozenset({"api", "ui"})
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from mamoru.orgs.models import Membership, Organisation
+from mamoru.orgs.models import Invitation, Membership, Organisation
 from mamoru.orgs.roles import Role
 
 
@@ -89,3 +89,22 @@ class ApiTokenIn(serializers.Serializer[object]):
         child=serializers.CharField(max_length=40), required=False, max_length=20
     )
     expires_in_days = serializers.IntegerField(required=False, min_value=1, max_value=3650)
+
+
+class MembershipRoleIn(serializers.Serializer[object]):
+    role = serializers.ChoiceField(choices=Role.choices)
+
+
+class InvitationIn(serializers.Serializer[object]):
+    email = serializers.EmailField()
+    role = serializers.ChoiceField(choices=Role.choices)
+    display_name = serializers.CharField(max_length=150, required=False, allow_blank=True)
+
+
+class InvitationOut(serializers.ModelSerializer[Invitation]):
+    organisation = serializers.CharField(source="organisation.code", read_only=True)
+
+    class Meta:
+        model = Invitation
+        fields = ["id", "email", "display_name", "role", "organisation", "created_at", "expires_at"]
+        read_only_fields = fields

@@ -13,6 +13,12 @@ urlpatterns = [
         name="memberships",
     ),
     path("memberships/<int:pk>/", views.MembershipDetailApi.as_view(), name="membership"),
+    path(
+        "organisations/<str:code>/invitations/",
+        views.InvitationListApi.as_view(),
+        name="invitations",
+    ),
+    path("invitations/<int:pk>/", views.InvitationDetailApi.as_view(), name="invitation"),
     path("tokens/", views.ApiTokenListApi.as_view(), name="tokens"),
     path("tokens/<int:pk>/", views.ApiTokenDetailApi.as_view(), name="token"),
 ]

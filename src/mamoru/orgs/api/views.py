@@ -18,8 +18,11 @@ from mamoru.orgs.api.serializers import (
     ApiTokenCreatedOut,
     ApiTokenIn,
     ApiTokenOut,
+    InvitationIn,
+    InvitationOut,
     MembershipIn,
     MembershipOut,
+    MembershipRoleIn,
     MeOut,
     OrganisationFilterIn,
     OrganisationOut,
@@ -30,16 +33,22 @@ from mamoru.orgs.selectors import (
     acting_contexts,
     api_token_get,
     api_tokens_of,
+    invitation_get,
+    invitations_open,
     membership_get,
     memberships_list,
+    organisation_detail,
     organisation_get,
     organisation_search,
 )
 from mamoru.orgs.services import (
     api_token_create,
     api_token_revoke,
+    invitation_create,
+    invitation_revoke,
     membership_add,
     membership_remove,
+    membership_role_change,
 )
 
 ORG_CODE = OpenApiParameter(
@@ -85,7 +94,7 @@ class OrganisationListApi(ListAPIView[Organisation]):
 class OrganisationDetailApi(APIView):
     @extend_schema(parameters=[ORG_CODE], responses=OrganisationOut, summary="団体の詳細")
     def get(self, request: Request, code: str) -> Response:
-        organisation = organisation_get(principal=principal_of(request), code=code)
+        organisation = organisation_detail(principal=principal_of(request), code=code)
         return Response(OrganisationOut(organisation).data)
 
 
@@ -129,11 +138,67 @@ class MembershipListApi(APIView):
 
 
 class MembershipDetailApi(APIView):
+    @extend_schema(request=MembershipRoleIn, responses=MembershipOut, summary="役割を変更")
+    def patch(self, request: Request, pk: int) -> Response:
+        principal = principal_of(request)
+        membership = membership_get(principal=principal, pk=pk)
+        payload = MembershipRoleIn(data=request.data)
+        payload.is_valid(raise_exception=True)
+        changed = membership_role_change(
+            principal=principal, membership=membership, role=payload.validated_data["role"]
+        )
+        return Response(MembershipOut(changed).data)
+
     @extend_schema(responses={204: None}, summary="所属を解除")
     def delete(self, request: Request, pk: int) -> Response:
         principal = principal_of(request)
         membership = membership_get(principal=principal, pk=pk)
         membership_remove(principal=principal, membership=membership)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class InvitationListApi(APIView):
+    @extend_schema(
+        parameters=[ORG_CODE, *PAGE_PARAMETERS],
+        responses=page_of(InvitationOut),
+        summary="返事を待っている招待",
+    )
+    def get(self, request: Request, code: str) -> Response:
+        principal = principal_of(request)
+        organisation = organisation_get(principal=principal, code=code)
+        invitations = invitations_open(principal=principal, organisation=organisation)
+        return paginated(
+            request, self, invitations, lambda page: InvitationOut(page, many=True).data
+        )
+
+    @extend_schema(
+        parameters=[ORG_CODE],
+        request=InvitationIn,
+        responses={201: InvitationOut},
+        summary="メールで職員を招待（リンクはメールにだけ載る）",
+    )
+    def post(self, request: Request, code: str) -> Response:
+        principal = principal_of(request)
+        organisation = organisation_get(principal=principal, code=code)
+        payload = InvitationIn(data=request.data)
+        payload.is_valid(raise_exception=True)
+        invitation, _secret = invitation_create(
+            principal=principal,
+            organisation=organisation,
+            email=payload.validated_data["email"],
+            role=payload.validated_data["role"],
+            display_name=payload.validated_data.get("display_name", ""),
+        )
+        return Response(InvitationOut(invitation).data, status=status.HTTP_201_CREATED)
+
+
+class InvitationDetailApi(APIView):
+    @extend_schema(responses={204: None}, summary="招待を取り消す")
+    def delete(self, request: Request, pk: int) -> Response:
+        principal = principal_of(request)
+        invitation_revoke(
+            principal=principal, invitation=invitation_get(principal=principal, pk=pk)
+        )
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

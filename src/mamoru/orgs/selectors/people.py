@@ -12,12 +12,13 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mamoru.accounts.models import User
 from mamoru.accounts.selectors import users_with_mfa
 from mamoru.audit.reads import audited_read
-from mamoru.orgs.models import Membership, Organisation, OrganisationKind
+from mamoru.orgs.models import Invitation, Membership, Organisation, OrganisationKind
 from mamoru.orgs.policy import Access, DataKind
 from mamoru.orgs.principal import Principal
 from mamoru.orgs.roles import Role
@@ -31,6 +32,7 @@ from mamoru.orgs.selectors.gate import (
 
 @dataclass(frozen=True)
 class MemberRow:
+    membership_id: int
     user: User
     role: str
     role_label: str
@@ -39,12 +41,13 @@ class MemberRow:
 
 @audited_read("orgs.members.read")
 def members_with_mfa(*, principal: Principal, organisation: Organisation) -> list[MemberRow]:
-    """The members of ``organisation`` (if the principal may read them) and their MFA
-    state. Every read is recorded in the reader's own audit log."""
-    memberships = list(memberships_of(principal=principal, organisation=organisation))
+    """The members of ``organisation`` and their MFA state; ``PermissionDenied`` when the
+    principal may not read them. Every read is recorded in the reader's own audit log."""
+    memberships = _readable_memberships(principal=principal, organisation=organisation)
     with_mfa = users_with_mfa(m.user_id for m in memberships)
     return [
         MemberRow(
+            membership_id=m.pk,
             user=m.user,
             role=m.role,
             role_label=str(Role(m.role).label) if m.role in Role.values else m.role,
@@ -58,6 +61,10 @@ def members_with_mfa(*, principal: Principal, organisation: Organisation) -> lis
 def memberships_list(*, principal: Principal, organisation: Organisation) -> list[Membership]:
     """The members of ``organisation``; ``PermissionDenied`` when the principal may not read
     them (the API says so rather than answering an empty list)."""
+    return _readable_memberships(principal=principal, organisation=organisation)
+
+
+def _readable_memberships(*, principal: Principal, organisation: Organisation) -> list[Membership]:
     if not members_readable(principal=principal, organisation=organisation):
         raise PermissionDenied(_("この団体の職員を閲覧する権限がありません。"))
     return list(memberships_of(principal=principal, organisation=organisation))
@@ -162,3 +169,48 @@ def organisation_counts_by_prefecture(*, principal: Principal) -> list[Prefectur
             PrefectureCounts(prefecture=prefecture, by_kind=by_kind, total=sum(by_kind.values()))
         )
     return rows
+
+
+def invitations_open(*, principal: Principal, organisation: Organisation) -> QuerySet[Invitation]:
+    """The invitations of ``organisation`` not yet accepted, revoked or expired, newest first
+    (for whoever may read its members)."""
+    readable = organisations_readable(principal=principal, kind=DataKind.MEMBERS)
+    return (
+        Invitation.objects.within(readable)
+        .filter(
+            organisation=organisation,
+            accepted_at__isnull=True,
+            revoked_at__isnull=True,
+            expires_at__gt=timezone.now(),
+        )
+        .select_related("invited_by")
+        .order_by("-created_at")
+    )
+
+
+def invitation_get(
+    *, principal: Principal, pk: int, organisation: Organisation | None = None
+) -> Invitation:
+    """One open invitation the principal may read (of ``organisation`` when given)."""
+    readable = organisations_readable(principal=principal, kind=DataKind.MEMBERS)
+    found = Invitation.objects.within(readable).filter(
+        accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
+    )
+    if organisation is not None:
+        found = found.filter(organisation=organisation)
+    return found.select_related("organisation").get(pk=pk)
+
+
+def membership_in(*, principal: Principal, organisation: Organisation, pk: int) -> Membership:
+    """One member of ``organisation`` the principal may read; ``DoesNotExist`` otherwise."""
+    return memberships_of(principal=principal, organisation=organisation).get(pk=pk)
+
+
+def has_administrator(*, organisation: Organisation) -> bool:
+    """Whether ``organisation`` has an active administrator (a public fact of whether it can
+    manage its own people; no names)."""
+    return (
+        Membership.objects.unscoped("whether an organisation has an administrator")
+        .filter(organisation=organisation, role=Role.ADMIN, user__is_active=True)
+        .exists()
+    )

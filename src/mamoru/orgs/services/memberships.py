@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,7 +17,7 @@ from django.utils.translation import gettext as _
 from mamoru.accounts.models import User
 from mamoru.core.access import Permission
 from mamoru.orgs.models import Grant, Membership, Organisation
-from mamoru.orgs.principal import Actor, audit, require
+from mamoru.orgs.principal import Actor, System, audit, require
 from mamoru.orgs.roles import Role
 from mamoru.orgs.services.tokens import api_tokens_revoke_for_membership
 
@@ -41,11 +42,52 @@ def membership_add(
     return membership
 
 
+def _keep_an_administrator(
+    principal: Actor, membership: Membership, *, new_role: str | None
+) -> None:
+    """Refuse to leave an organisation without an administrator: nobody could then add
+    people or change roles there. (An operator at the server may; the prefecture then
+    appoints a first administrator.)"""
+    if isinstance(principal, System) or membership.role != Role.ADMIN or new_role == Role.ADMIN:
+        return
+    others = (
+        Membership.objects.unscoped("counting an organisation's administrators")
+        .filter(organisation_id=membership.organisation_id, role=Role.ADMIN, user__is_active=True)
+        .exclude(pk=membership.pk)
+        .exists()
+    )
+    if not others:
+        raise ValidationError(
+            _("最後の管理者です。先に別の職員を管理者にしてから変更してください。")
+        )
+
+
+def membership_role_change(*, principal: Actor, membership: Membership, role: str) -> Membership:
+    """Change a member's role (never the organisation's last administrator away)."""
+    require(principal, Permission.MEMBERS_MANAGE, organisation=membership.organisation)
+    if role not in Role.values:
+        raise ValidationError({"role": [_("役割を選んでください。")]})
+    with transaction.atomic():
+        _keep_an_administrator(principal, membership, new_role=role)
+        before = membership.role
+        membership.role = role
+        membership.save(update_fields=["role"])
+        audit(
+            principal,
+            "orgs.membership.change",
+            organisation=membership.organisation,
+            target=f"user:{membership.user_id}",
+            details={"username": membership.user.get_username(), "from": before, "role": role},
+        )
+    return membership
+
+
 def membership_remove(*, principal: Actor, membership: Membership) -> None:
     """End a membership. The person's API tokens for that organisation are revoked for good:
     adding them again later does not revive a token issued before."""
     require(principal, Permission.MEMBERS_MANAGE, organisation=membership.organisation)
     with transaction.atomic():
+        _keep_an_administrator(principal, membership, new_role=None)
         revoked = api_tokens_revoke_for_membership(principal=principal, membership=membership)
         audit(
             principal,

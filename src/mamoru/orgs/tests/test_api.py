@@ -116,3 +116,35 @@ def test_an_unknown_username_is_a_clear_error(cast: Cast, signed_in: SignIn) -> 
     )
     assert response.status_code == 400
     assert response.json()["username"] == ["この利用者はいません"]
+
+
+def test_the_admin_invites_changes_a_role_and_revokes_through_the_api(
+    cast: Cast, signed_in: SignIn
+) -> None:
+    from mamoru.orgs.models import Membership
+
+    client = signed_in(cast.chiyoda, api=True)
+    made = client.post(
+        f"/api/v1/organisations/{CHIYODA}/invitations/",
+        {"email": "api@example.jp", "role": "editor"},
+        format="json",
+    )
+    assert made.status_code == 201
+    assert "secret" not in made.json()
+    assert "digest" not in made.json()
+    listed = results(client.get(f"/api/v1/organisations/{CHIYODA}/invitations/"))
+    assert [i["email"] for i in listed] == ["api@example.jp"]
+    assert client.delete(f"/api/v1/invitations/{made.json()['id']}/").status_code == 204
+    assert results(client.get(f"/api/v1/organisations/{CHIYODA}/invitations/")) == []
+    viewer = Membership.objects.unscoped("test").get(user=cast.chiyoda_viewer)
+    changed = client.patch(f"/api/v1/memberships/{viewer.pk}/", {"role": "editor"}, format="json")
+    assert changed.json()["role"] == "editor"
+    # 八王子市 sees nothing of 千代田区's invitations and cannot change its roles.
+    other = signed_in(cast.hachioji, api=True)
+    assert other.get(f"/api/v1/organisations/{CHIYODA}/invitations/").status_code == 404
+    assert (
+        other.patch(
+            f"/api/v1/memberships/{viewer.pk}/", {"role": "admin"}, format="json"
+        ).status_code
+        == 404
+    )

@@ -10,9 +10,10 @@ from django.utils.cache import patch_vary_headers
 from mamoru.core.pages import page, paginate, wants_fragment
 from mamoru.orgs.principal import Principal
 from mamoru.orgs.selectors import (
+    has_administrator,
     members_readable,
     members_with_mfa,
-    organisation_get,
+    organisation_detail,
     organisation_search,
     prefectures_visible,
     supervised_municipalities,
@@ -47,7 +48,7 @@ def directory(request: HttpRequest, principal: Principal) -> HttpResponse:
 
 @page
 def organisation(request: HttpRequest, principal: Principal, code: str) -> HttpResponse:
-    shown = organisation_get(principal=principal, code=code)
+    shown = organisation_detail(principal=principal, code=code)
     show_members = members_readable(principal=principal, organisation=shown)
     context = {
         "organisation": shown,
@@ -56,6 +57,7 @@ def organisation(request: HttpRequest, principal: Principal, code: str) -> HttpR
         if show_members
         else [],
         "is_own": shown.pk == principal.organisation.pk,
+        "needs_admin": shown.is_municipality and not has_administrator(organisation=shown),
     }
     return render(request, "orgs/organisation.html", context)
 

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from mamoru.core.access import PERMISSION_LABELS, Permission
 from mamoru.orgs.models import Organisation, OrganisationKind
+from mamoru.orgs.roles import Role
 from mamoru.orgs.selectors import ActingContext
 from mamoru.orgs.services import MAX_TOKEN_DAYS
 
@@ -84,3 +85,67 @@ class ApiTokenForm(forms.Form):
         perm_field = self.fields["permissions"]
         assert isinstance(perm_field, forms.MultipleChoiceField)
         perm_field.choices = [(str(p), PERMISSION_LABELS[p]) for p in Permission]
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField(
+        label=_("メールアドレス"),
+        help_text=_("招待のリンクをこのアドレスに送ります。リンクは7日間、1回だけ使えます。"),
+        widget=forms.EmailInput(attrs={"autocomplete": "off"}),
+    )
+    display_name = forms.CharField(
+        label=_("表示名"),
+        max_length=150,
+        required=False,
+        help_text=_("例：情報政策課 山田"),
+    )
+    role = forms.ChoiceField(
+        label=_("役割"),
+        widget=forms.RadioSelect,
+        help_text=_(
+            "管理者は職員の招待や権限の変更ができます。CISO・CSIRTは報告を承認できます。担当者は報告や回答を作成できます。閲覧者は見るだけです。"
+        ),
+    )
+
+    def __init__(self, *args: Any, roles: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        role_field = self.fields["role"]
+        assert isinstance(role_field, forms.ChoiceField)
+        role_field.choices = roles
+        if len(roles) == 1:
+            role_field.initial = roles[0][0]
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(label=_("役割"), choices=Role.choices)
+
+
+class AcceptForm(forms.Form):
+    """A new person's account, made when they accept an invitation."""
+
+    username = forms.CharField(
+        label=_("利用者名"),
+        max_length=150,
+        help_text=_("ログインに使う名前です（半角英数字と @ . + - _）。"),
+        widget=forms.TextInput(attrs={"autocomplete": "username", "autocapitalize": "none"}),
+    )
+    display_name = forms.CharField(
+        label=_("表示名"), max_length=150, required=False, help_text=_("例：情報政策課 山田")
+    )
+    password1 = forms.CharField(
+        label=_("パスワード"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("12文字以上で、推測されにくいものにしてください。"),
+    )
+    password2 = forms.CharField(
+        label=_("パスワード（確認）"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("password1") != cleaned.get("password2"):
+            self.add_error("password2", _("パスワードが一致しません。"))
+        return cleaned

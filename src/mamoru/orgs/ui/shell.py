@@ -72,6 +72,19 @@ nav_entry(
 )
 nav_entry(
     NavEntry(
+        key="orgs.members",
+        label=gettext_lazy("職員"),
+        url_name="orgs:members",
+        order=75,
+        description=gettext_lazy(
+            "職員の招待、役割の変更、異動した人の削除、二要素認証の設定状況の確認をします。"
+        ),
+        show=lambda p: p is not None and p.can(Permission.MEMBERS_VIEW),
+        kwargs=lambda p: {"code": p.organisation.code},
+    )
+)
+nav_entry(
+    NavEntry(
         key="orgs.municipalities",
         label=gettext_lazy("域内の市区町村"),
         url_name="orgs:municipalities",
@@ -170,7 +183,7 @@ def members_without_mfa(request: HttpRequest, principal: Principal | None) -> At
             len(missing),
         )
         % {"count": len(missing)},
-        url=reverse("orgs:organisation", args=[principal.organisation.code]) + "#members-heading",
+        url=reverse("orgs:members", args=[principal.organisation.code]),
         action=_("職員の一覧を見る"),
         entries=missing,
     )
@@ -226,7 +239,7 @@ def administrators(request: HttpRequest, principal: Principal | None) -> Attenti
             level=Level.DANGER,
             title=_("管理者がいません"),
             detail=_(
-                "職員の追加や権限の変更ができる管理者が登録されていません。都道府県の担当者に連絡してください。"
+                "職員の追加や権限の変更ができる管理者が登録されていません。都道府県の担当者に連絡してください。都道府県が最初の管理者を招待できます。"
             ),
         )
     return Attention(
@@ -237,7 +250,7 @@ def administrators(request: HttpRequest, principal: Principal | None) -> Attenti
         detail=_("管理者が1人だけだと、不在のときに職員の追加や権限の変更ができません。")
         if len(admins) == 1
         else _("管理者の一覧です。異動や退職があったときは権限を見直してください。"),
-        url=reverse("orgs:organisation", args=[principal.organisation.code]) + "#members-heading",
+        url=reverse("orgs:members", args=[principal.organisation.code]),
         action=_("職員の一覧を見る"),
         entries=admins,
     )
