@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from django.db.models import Max, QuerySet
 
 from mamoru.vulns.matching import Matcher
-from mamoru.vulns.matching.identify import identify
+from mamoru.vulns.matching.identify import Identity, identify
 from mamoru.vulns.models import (
     AffectedProduct,
     DistroFix,
@@ -175,10 +175,17 @@ def exposures_for_vulnerability(
     return exposures
 
 
+def observed_identity(row: ObservedService) -> Identity | None:
+    """What the matcher makes of an observed service: its product key, version and version
+    scheme (None when it cannot be identified) — for callers comparing it with a product
+    range of their own, such as an advisory's."""
+    return identify(_as_service(row))
+
+
 def _verdict(
     matcher: Matcher, vulnerability_id: str, row: ObservedService
 ) -> tuple[str, str, float, tuple[str, ...]] | None:
-    identity = identify(_as_service(row))
+    identity = observed_identity(row)
     if identity is None:
         return None
     rows = matcher.knowledge.affected(identity.product_key).get(vulnerability_id, [])

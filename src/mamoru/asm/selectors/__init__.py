@@ -16,6 +16,7 @@ from mamoru.asm.selectors.dashboards import (
     prefecture_total,
     supervised_prefecture,
 )
+from mamoru.asm.selectors.exposure import organisations_exposing
 from mamoru.asm.selectors.records import (
     FindingFilters,
     asm_organisation,
@@ -56,6 +57,7 @@ __all__ = [
     "notice_for",
     "notices_of",
     "organisation_exposure",
+    "organisations_exposing",
     "overdue_kev",
     "prefecture_table",
     "prefecture_total",
