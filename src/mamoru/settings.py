@@ -401,6 +401,9 @@ SPECTACULAR_SETTINGS = {
         "ShareKindEnum": "mamoru.advisories.models.ShareKind",
         "TlpEnum": "mamoru.advisories.models.Tlp",
         "PublishableTlpEnum": "mamoru.advisories.models.PUBLISHABLE_TLP_CHOICES",
+        "AssetKindEnum": "mamoru.asm.models.AssetKind",
+        "ScanStatusEnum": "mamoru.asm.models.ScanStatus",
+        "FindingStatusEnum": "mamoru.asm.models.FindingStatus",
     },
 }
 
