@@ -13,8 +13,10 @@ PYTEST_WORKERS ?= 2
 .PHONY: run test install install-dev assets system-run system-test lint types app-template deploy-check \
         suite-sqlite suite-postgres demo clean
 
+# The demo scans a lab on 127.0.0.1 (asm/demo.py): loopback is allowed for the demo only.
 run: system-run install assets demo
-	MAMORU_MFA_ENFORCED=false $(BIN)/mamoru serve --host $(HOST) --port $(PORT) --with-worker
+	MAMORU_MFA_ENFORCED=false MAMORU_SCAN_ALLOW_PRIVATE=true \
+	$(BIN)/mamoru serve --host $(HOST) --port $(PORT) --with-worker
 
 test: system-test install-dev assets lint types app-template deploy-check suite-sqlite suite-postgres
 
@@ -46,7 +48,7 @@ demo:
 	$(BIN)/mamoru migrate --no-input -v 0
 	$(BIN)/mamoru load-organisations
 	$(BIN)/mamoru collectstatic --no-input -v 0
-	$(BIN)/mamoru seed-demo
+	MAMORU_SCAN_ALLOW_PRIVATE=true $(BIN)/mamoru seed-demo
 
 lint:
 	$(BIN)/ruff check src bench

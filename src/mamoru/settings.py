@@ -333,6 +333,30 @@ AXES_IPWARE_PROXY_COUNT = MAMORU_TRUSTED_PROXY_COUNT or None
 # Scanning: private, loopback and reserved ranges are refused unless explicitly allowed.
 SCAN_ALLOW_PRIVATE = env_bool("SCAN_ALLOW_PRIVATE", default=False)
 
+# The platform's scans (mamoru.asm): the default ports ("" = only each asset's own ports),
+# the limits of one scan and of every scan together (each running job gets
+# min(ASM_SCAN_RATE, ASM_GLOBAL_RATE / ASM_MAX_RUNNING_JOBS) probes per second), how a
+# scan is cut into jobs, and when a silent worker's job is taken back.
+ASM_SCAN_PORTS = env_str("ASM_SCAN_PORTS", "top1000")
+ASM_SCAN_RATE = env_int("ASM_SCAN_RATE", 500)
+ASM_SCAN_CONCURRENCY = env_int("ASM_SCAN_CONCURRENCY", 200)
+ASM_SCAN_TIMEOUT = float(env_str("ASM_SCAN_TIMEOUT", "1.0"))
+ASM_GLOBAL_RATE = env_int("ASM_GLOBAL_RATE", 4000)
+ASM_MAX_RUNNING_JOBS = env_int("ASM_MAX_RUNNING_JOBS", 8)
+ASM_JOB_ADDRESSES = env_int("ASM_JOB_ADDRESSES", 256)
+ASM_JOB_HEARTBEAT_SECONDS = float(env_str("ASM_JOB_HEARTBEAT_SECONDS", "10"))
+ASM_JOB_STALE_SECONDS = env_int("ASM_JOB_STALE_SECONDS", 120)
+ASM_JOB_START_TIMEOUT_SECONDS = env_int("ASM_JOB_START_TIMEOUT_SECONDS", 1800)
+ASM_JOB_MAX_ATTEMPTS = env_int("ASM_JOB_MAX_ATTEMPTS", 3)
+ASM_RECOVER_SECONDS = env_int("ASM_RECOVER_SECONDS", 60)
+ASM_SCAN_INTERVAL_DAYS = env_int("ASM_SCAN_INTERVAL_DAYS", 7)
+ASM_SCHEDULED_SCANS = env_bool("ASM_SCHEDULED_SCANS", default=True)
+# DNS server for approvals, discovery and scans (HOST[:PORT]; the system's when empty).
+ASM_RESOLVER = env_str("ASM_RESOLVER", "")
+ASM_DNS_TIMEOUT = float(env_str("ASM_DNS_TIMEOUT", "3"))
+# Rapid7 Recog's databases, read at run time (the engine's --recog-dir); none when empty.
+ASM_RECOG_DIR = env_str("RECOG_DIR", "")
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "mamoru.orgs.authentication.ApiTokenAuthentication",
@@ -388,6 +412,9 @@ SPECTACULAR_SETTINGS = {
         "ShareKindEnum": "mamoru.advisories.models.ShareKind",
         "TlpEnum": "mamoru.advisories.models.Tlp",
         "PublishableTlpEnum": "mamoru.advisories.models.PUBLISHABLE_TLP_CHOICES",
+        "AssetKindEnum": "mamoru.asm.models.AssetKind",
+        "ScanStatusEnum": "mamoru.asm.models.ScanStatus",
+        "FindingStatusEnum": "mamoru.asm.models.FindingStatus",
     },
 }
 

@@ -5,12 +5,14 @@ from django.urls import include, path
 
 urlpatterns = [
     path("accounts/", include("mamoru.accounts.ui.urls")),
+    path("api/v1/asm/", include("mamoru.asm.api.urls")),
     path("api/v1/incidents/", include("mamoru.incidents.api.urls")),
     path("api/v1/assessments/", include("mamoru.assessments.api.urls")),
     path("api/v1/progress/", include("mamoru.progress.api.urls")),
     path("api/v1/advisories/", include("mamoru.advisories.api.urls")),
     path("api/v1/", include("mamoru.api.urls")),
     path("api/v1/", include("mamoru.orgs.api.urls")),
+    path("asm/", include("mamoru.asm.ui.urls")),
     path("audit/", include("mamoru.audit.ui.urls")),
     path("incidents/", include("mamoru.incidents.ui.urls")),
     path("assessments/", include("mamoru.assessments.ui.urls")),

@@ -31,4 +31,8 @@ class AssessmentsConfig(AppConfig):
     }
 
     def ready(self) -> None:
+        from mamoru.assessments import contradictions
+        from mamoru.assessments.asm_evidence import AsmFindings
         from mamoru.assessments.ui import shell  # noqa: F401 - menu entries and home items
+
+        contradictions.register(AsmFindings())

@@ -6,12 +6,11 @@ but the national ASM has had a finding open on its VPN appliance for 40 days wit
 CVE in CISA's KEV catalogue. The report and the answer pages then show that finding
 beside the answer, so the organisation (and its prefecture) can correct one or the other.
 
-No source is registered yet: ``mamoru.asm`` has no findings model or selector at the
-time of writing (it is being built in parallel). When it has one, it adds a class
-implementing :class:`ContradictionSource` in ``mamoru.assessments`` (assessments sits
-above asm in the layers, so it may call asm's selectors) and registers it with
-:func:`register` in ``AssessmentsConfig.ready``; the pages need no change.
-``ASM_EVIDENCE`` lists the items such a source should check, with what contradicts them.
+The source of the attack-surface diagnosis is ``asm_evidence.AsmFindings`` (assessments
+sits above asm in the layers, so it calls asm's selectors), registered with
+:func:`register` in ``AssessmentsConfig.ready``; the pages need no change. Another source
+implements :class:`ContradictionSource` and registers itself the same way.
+``ASM_EVIDENCE`` lists the items the ASM source checks, with what contradicts them.
 """
 
 from __future__ import annotations
@@ -28,6 +27,7 @@ ASM_EVIDENCE: Final[Mapping[str, str]] = {
     "TEC-05": "管理画面やデータベースがインターネットに公開されている",
     "TEC-06": "メールドメインに SPF・DMARC が設定されていない",
     "TEC-07": "公開している CMS の既知の脆弱性",
+    "TEC-10": "多要素認証のないリモート接続（RDP、telnet）がインターネットに公開されている",
     "TEC-12": "リモート接続（RDP、telnet など）がインターネットに公開されている",
     "TEC-18": "境界機器（VPN 装置など）の既知の脆弱性、特に KEV に載ったもの",
     "TEC-19": "公開しているサーバの修正されていない既知の脆弱性",

@@ -182,12 +182,16 @@ class ImportLog(models.Model):
 class ObservedService(models.Model):
     """A service the ASM identified on an organisation's asset, kept for exposure queries.
 
-    ``organisation_id`` is a plain integer until the ASM models land; it will become a
-    foreign key to ``orgs.Organisation`` then.
+    The attack-surface app (a layer above) writes these rows from its own services
+    (``asm.Service.observed`` links each to its row) and removes them when a scan no longer
+    finds the service; the exposure query reads them through the gate's set of
+    organisations, or for the whole nation when an alert is raised.
     """
 
-    tenancy = Tenancy.owned_by("organisation_id")
-    organisation_id = models.BigIntegerField()
+    tenancy = Tenancy.owned_by("organisation")
+    organisation = models.ForeignKey(
+        "orgs.Organisation", on_delete=models.CASCADE, related_name="observed_services"
+    )
     ip = models.GenericIPAddressField()
     port = models.PositiveIntegerField()
     transport = models.CharField(max_length=8, default="tcp")
@@ -211,14 +215,13 @@ class ObservedService(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["organisation_id", "ip", "port", "transport"],
+                fields=["organisation", "ip", "port", "transport"],
                 name="vulns_observed_service_unique",
             )
         ]
         indexes = [
             models.Index(fields=["product_key", "version"], name="vulns_observed_product"),
             models.Index(fields=["product_name"], name="vulns_observed_product_name"),
-            models.Index(fields=["organisation_id"], name="vulns_observed_org"),
         ]
 
     def __str__(self) -> str:

@@ -8,11 +8,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from django.db.models import Max
+from django.db.models import Max, QuerySet
 
 from mamoru.vulns.matching import Matcher
-from mamoru.vulns.matching.identify import identify
+from mamoru.vulns.matching.identify import Identity, identify
 from mamoru.vulns.models import (
     AffectedProduct,
     DistroFix,
@@ -23,6 +24,9 @@ from mamoru.vulns.models import (
     Vulnerability,
 )
 from mamoru.vulns.observed import ObservedProduct, ServiceLike
+
+if TYPE_CHECKING:
+    from mamoru.orgs.models import Organisation
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,7 +110,9 @@ _EXPOSURE_FIELDS = (
 )  # fmt: skip
 
 
-def _candidates(vulnerability_id: str) -> Iterator[ObservedService]:
+def _candidates(
+    vulnerability_id: str, organisations: QuerySet[Organisation] | None
+) -> Iterator[ObservedService]:
     keys = set(
         AffectedProduct.objects.filter(vulnerability_id=vulnerability_id).values_list(
             "product_key", flat=True
@@ -114,9 +120,13 @@ def _candidates(vulnerability_id: str) -> Iterator[ObservedService]:
     )
     names = {key.split(":", 1)[-1] for key in keys}
     # Services whose vendor was unknown are stored as ":product" and looked up by name.
-    # The national exposure query: which organisations expose a product (the alerts it
-    # feeds name each organisation only to itself, its prefecture and the nation).
-    every = ObservedService.objects.unscoped("the national exposure query")
+    # Without ``organisations``, the national exposure query: which organisations expose a
+    # product (the alerts it feeds name each organisation only to itself and its
+    # prefecture); with it, the organisations the gate lets a principal read.
+    if organisations is None:
+        every = ObservedService.objects.unscoped("the national exposure query")
+    else:
+        every = ObservedService.objects.within(organisations)
     query = every.filter(product_key__in=keys) | every.filter(
         product_key__in=[f":{name}" for name in names]
     )
@@ -130,18 +140,26 @@ _IDENTITY_FIELDS = (
 )  # fmt: skip
 
 
-def exposures_for_vulnerability(*, vulnerability_id: str) -> list[Exposure]:
+def exposures_for_vulnerability(
+    *,
+    vulnerability_id: str,
+    organisations: QuerySet[Organisation] | None = None,
+    matcher: Matcher | None = None,
+) -> list[Exposure]:
     """Every observed service that a vulnerability affects (e.g. on a new KEV entry).
 
-    Only services of the affected products are read (an indexed ``product_key`` lookup),
-    and each distinct (product, version, distribution package) is identified and
-    evaluated once: a national exposure query touches thousands of copies of a few
-    versions.
+    ``organisations`` narrows the query to the gate's set for a principal
+    (``orgs.selectors.organisations_readable``); without it the whole nation is searched,
+    for the system's alerting only. Only services of the affected products are read (an
+    indexed ``product_key`` lookup), and each distinct (product, version, distribution
+    package) is identified and evaluated once: a national exposure query touches
+    thousands of copies of a few versions. A caller matching many vulnerabilities passes
+    one ``matcher`` to share its cached view of the database.
     """
-    matcher = Matcher()
+    matcher = matcher or Matcher()
     verdicts: dict[tuple[object, ...], tuple[str, str, float, tuple[str, ...]] | None] = {}
     exposures = []
-    for row in _candidates(vulnerability_id):
+    for row in _candidates(vulnerability_id, organisations):
         columns = tuple(getattr(row, name) for name in _IDENTITY_FIELDS)
         if columns not in verdicts:
             verdicts[columns] = _verdict(matcher, vulnerability_id, row)
@@ -157,10 +175,17 @@ def exposures_for_vulnerability(*, vulnerability_id: str) -> list[Exposure]:
     return exposures
 
 
+def observed_identity(row: ObservedService) -> Identity | None:
+    """What the matcher makes of an observed service: its product key, version and version
+    scheme (None when it cannot be identified) — for callers comparing it with a product
+    range of their own, such as an advisory's."""
+    return identify(_as_service(row))
+
+
 def _verdict(
     matcher: Matcher, vulnerability_id: str, row: ObservedService
 ) -> tuple[str, str, float, tuple[str, ...]] | None:
-    identity = identify(_as_service(row))
+    identity = observed_identity(row)
     if identity is None:
         return None
     rows = matcher.knowledge.affected(identity.product_key).get(vulnerability_id, [])

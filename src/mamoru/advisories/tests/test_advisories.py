@@ -58,6 +58,7 @@ def test_targeting_by_exposure_waits_for_the_attack_surface_diagnosis(
     cast: Cast, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     nation = principal(cast.nation)
+    monkeypatch.setattr(targeting, "exposure_source", lambda: None)  # a platform without ASM
     with pytest.raises(ValidationError, match="宛先を指定して"):
         services.advisory_publish(principal=nation, content=vpn_content(), by_exposure=True)
     chiyoda_pk = cast.org(CHIYODA).pk

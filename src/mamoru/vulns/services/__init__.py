@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 from mamoru.vulns.services.importing import feed_import
-from mamoru.vulns.services.observed import observed_services_record
+from mamoru.vulns.services.observed import (
+    ServiceKey,
+    observed_services_record,
+    observed_services_remove,
+)
 
-__all__ = ["feed_import", "observed_services_record"]
+__all__ = ["ServiceKey", "feed_import", "observed_services_record", "observed_services_remove"]

@@ -35,6 +35,7 @@ from mamoru.vulns.models import (
     Vulnerability,
 )
 from mamoru.vulns.services.merge import is_unchanged, merge_vulnerability
+from mamoru.vulns.signals import vulnerabilities_added
 
 BATCH_SIZE = 1000
 Progress = Callable[[int], None]
@@ -52,6 +53,8 @@ class _Batches:
     epss: list[EpssRecord] = field(default_factory=list)
     advisories: list[AdvisoryRecord] = field(default_factory=list)
     kev_seen: set[str] = field(default_factory=set)
+    kev_added: set[str] = field(default_factory=set)
+    changed: set[str] = field(default_factory=set)  # vulnerabilities created or re-described
 
     def add(self, record: Record) -> None:
         if isinstance(record, FeedInfo):
@@ -74,10 +77,10 @@ class _Batches:
 
     def flush(self) -> None:
         if self.vulnerabilities:
-            _write_vulnerabilities(self.vulnerabilities, self.source, self.counts)
+            self.changed |= _write_vulnerabilities(self.vulnerabilities, self.source, self.counts)
         if self.kev:
             self.kev_seen.update(r.cve_id for r in self.kev)
-            _write_kev(self.kev, self.counts)
+            self.kev_added |= _write_kev(self.kev, self.counts)
         if self.epss:
             _write_epss(self.epss, self.counts)
         if self.advisories:
@@ -110,7 +113,8 @@ def _affected_rows(record: VulnerabilityRecord) -> Iterator[AffectedProduct]:
 
 def _write_vulnerabilities(
     records: list[VulnerabilityRecord], source: str, counts: Counter[str]
-) -> None:
+) -> set[str]:
+    """Write the records; the ids created or given a new list of affected products."""
     existing = Vulnerability.objects.in_bulk([r.id for r in records])
     created: dict[str, Vulnerability] = {}
     updated: dict[str, Vulnerability] = {}
@@ -136,9 +140,11 @@ def _write_vulnerabilities(
     )
     counts["created"] += len(created)
     counts["updated"] += len(updated)
+    return set(replaced)
 
 
-def _write_kev(records: list[KevRecord], counts: Counter[str]) -> None:
+def _write_kev(records: list[KevRecord], counts: Counter[str]) -> set[str]:
+    """Upsert KEV entries; the ids the catalogue did not hold before."""
     ids = [r.cve_id for r in records]
     known = set(KevEntry.objects.filter(cve_id__in=ids).values_list("cve_id", flat=True))
     entries = {
@@ -162,6 +168,7 @@ def _write_kev(records: list[KevRecord], counts: Counter[str]) -> None:
     )
     counts["created"] += len(set(entries) - known)
     counts["updated"] += len(set(entries) & known)
+    return set(entries) - known
 
 
 def _write_epss(records: list[EpssRecord], counts: Counter[str]) -> None:
@@ -263,7 +270,16 @@ def feed_import(
     except FeedError as error:
         _finish(log, ImportLog.Status.FAILED, batches, error=str(error))
         raise
-    return _finish(log, ImportLog.Status.SUCCEEDED, batches)
+    finished = _finish(log, ImportLog.Status.SUCCEEDED, batches)
+    if batches.kev_added or batches.changed:
+        # After the import's own transaction: receivers enqueue work on (the outer) commit.
+        vulnerabilities_added.send(
+            sender=feed_import,
+            source=source,
+            kev_ids=sorted(batches.kev_added),
+            vulnerability_ids=sorted(batches.changed),
+        )
+    return finished
 
 
 def _finish(log: ImportLog, status: str, batches: _Batches, error: str = "") -> ImportLog:

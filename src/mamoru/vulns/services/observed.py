@@ -1,4 +1,5 @@
-"""Recording identified services for exposure queries (filled by the ASM)."""
+"""Recording identified services for exposure queries (filled by the ASM, which links each
+of its services to the row recorded here and removes the rows of services gone)."""
 
 from __future__ import annotations
 
@@ -57,9 +58,14 @@ def _row(organisation_id: int, service: ServiceLike) -> ObservedService | None:
     )
 
 
+ServiceKey = tuple[str, int, str]  # ip, port, transport
+
+
 @transaction.atomic
-def observed_services_record(*, organisation_id: int, services: Iterable[ServiceLike]) -> int:
-    """Upsert the identified services of one organisation; returns how many were kept.
+def observed_services_record(
+    *, organisation_id: int, services: Iterable[ServiceLike]
+) -> dict[ServiceKey, int]:
+    """Upsert the identified services of one organisation; the row id of each kept service.
 
     Services without a product are skipped: they cannot be matched to a vulnerability.
     """
@@ -68,7 +74,27 @@ def observed_services_record(*, organisation_id: int, services: Iterable[Service
         rows,
         batch_size=1000,
         update_conflicts=True,
-        unique_fields=["organisation_id", "ip", "port", "transport"],
+        unique_fields=["organisation", "ip", "port", "transport"],
         update_fields=_UPDATED_FIELDS,
     )
-    return len(rows)
+    wanted = {(row.ip, row.port, row.transport) for row in rows}
+    if not wanted:
+        return {}
+    kept = ObservedService.objects.unscoped("the rows this service has just written").filter(
+        organisation_id=organisation_id, ip__in={ip for ip, _port, _transport in wanted}
+    )
+    found: dict[ServiceKey, int] = {}
+    for pk, ip, port, transport in kept.values_list("pk", "ip", "port", "transport"):
+        if (ip, port, transport) in wanted:
+            found[(ip, port, transport)] = pk
+    return found
+
+
+def observed_services_remove(*, organisation_id: int, ids: Iterable[int]) -> int:
+    """Forget services that are gone (a scan no longer finds them); how many were removed."""
+    removed, _ = (
+        ObservedService.objects.unscoped("the caller checked the organisation's services")
+        .filter(organisation_id=organisation_id, pk__in=list(ids))
+        .delete()
+    )
+    return removed

@@ -336,3 +336,37 @@ def test_imports_from_a_url(http_server: str) -> None:
         feed_import(source="epss", url=f"{http_server}/missing.csv")
     with pytest.raises(FeedError, match="only http"):
         feed_import(source="epss", url="file:///etc/passwd")
+
+
+def test_an_import_says_which_kev_entries_and_vulnerabilities_are_new(
+    db: None, tmp_path: Path
+) -> None:
+    from mamoru.vulns.signals import vulnerabilities_added
+
+    received: list[dict[str, object]] = []
+
+    def receiver(**kwargs: object) -> None:
+        received.append({k: kwargs[k] for k in ("source", "kev_ids", "vulnerability_ids")})
+
+    vulnerabilities_added.connect(receiver)
+    try:
+        feed_import(source="cve5", path=FIXTURES / "cve5")
+        catalogue = {
+            "catalogVersion": "t", "dateReleased": "2025-01-01T00:00:00Z", "count": 1,
+            "vulnerabilities": [{
+                "cveID": "CVE-2024-6387", "vendorProject": "OpenBSD", "product": "OpenSSH",
+                "vulnerabilityName": "test", "dateAdded": "2025-01-01",
+                "shortDescription": "", "requiredAction": "", "dueDate": "2025-01-22",
+                "knownRansomwareCampaignUse": "Unknown", "notes": "",
+            }],
+        }  # fmt: skip
+        path = tmp_path / "kev.json"
+        path.write_text(json.dumps(catalogue), encoding="utf-8")
+        feed_import(source="kev", path=path)
+        feed_import(source="kev", path=path)  # nothing new the second time
+    finally:
+        vulnerabilities_added.disconnect(receiver)
+    assert received[0]["source"] == "cve5"
+    assert "CVE-2024-6387" in received[0]["vulnerability_ids"]  # type: ignore[operator]
+    assert received[1] == {"source": "kev", "kev_ids": ["CVE-2024-6387"], "vulnerability_ids": []}
+    assert len(received) == 2

@@ -5,10 +5,13 @@ from django.core.management import call_command
 
 from mamoru.asm.engine.model import Service, Severity
 from mamoru.asm.vulnerabilities import vulnerability_findings
+from mamoru.orgs.models import Organisation
+from mamoru.orgs.selectors import organisation_by_code
+from mamoru.testing import CHIYODA, OSAKA_CITY
 from mamoru.vulns.matching import Matcher, match_service, parse_banner
 from mamoru.vulns.matching.priority import prioritise
 from mamoru.vulns.selectors import exposures_for_vulnerability
-from mamoru.vulns.services import observed_services_record
+from mamoru.vulns.services import observed_services_record, observed_services_remove
 
 pytestmark = pytest.mark.usefixtures("loaded_feeds")
 
@@ -165,22 +168,36 @@ def test_scanner_findings() -> None:
 
 
 def test_exposure_query_lists_only_affected_services() -> None:
-    observed_services_record(organisation_id=1, services=[
+    first, second = (organisation_by_code(code=code).pk for code in (CHIYODA, OSAKA_CITY))
+    observed_services_record(organisation_id=first, services=[
         _ssh("SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u2"),
         Service(ip="192.0.2.11", port=22, service="ssh", product="OpenSSH", version="9.2p1",
                 extra={"os": "Debian", "distro_package": "2+deb12u3"}),
     ])  # fmt: skip
-    observed_services_record(organisation_id=2, services=[
+    kept = observed_services_record(organisation_id=second, services=[
         Service(ip="198.51.100.7", port=2222, service="ssh", product="OpenSSH", version="9.6p1"),
         Service(ip="198.51.100.8", port=443, service="https", product="FortiOS", vendor="Fortinet", version="7.2.3"),
     ])  # fmt: skip
+    assert set(kept) == {("198.51.100.7", 2222, "tcp"), ("198.51.100.8", 443, "tcp")}
     exposures = exposures_for_vulnerability(vulnerability_id="CVE-2024-6387")
-    assert sorted((e.organisation_id, e.ip) for e in exposures) == [
-        (1, "192.0.2.10"),
-        (2, "198.51.100.7"),
-    ]
+    assert sorted((e.organisation_id, e.ip) for e in exposures) == sorted([
+        (first, "192.0.2.10"),
+        (second, "198.51.100.7"),
+    ])  # fmt: skip
     fortios = exposures_for_vulnerability(vulnerability_id="CVE-2024-21762")
-    assert [(e.organisation_id, e.port) for e in fortios] == [(2, 443)]
+    assert [(e.organisation_id, e.port) for e in fortios] == [(second, 443)]
+    # Narrowed to a set of organisations (the gate's answer for a principal).
+    only_first = Organisation.objects.unscoped("test").filter(pk=first)
+    narrowed = exposures_for_vulnerability(
+        vulnerability_id="CVE-2024-6387", organisations=only_first
+    )
+    assert [e.organisation_id for e in narrowed] == [first]
+    # A service that is gone is forgotten.
+    assert (
+        observed_services_remove(organisation_id=second, ids=[kept[("198.51.100.8", 443, "tcp")]])
+        == 1
+    )
+    assert exposures_for_vulnerability(vulnerability_id="CVE-2024-21762") == []
 
 
 def test_matcher_caches_identical_services() -> None:

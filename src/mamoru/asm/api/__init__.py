@@ -1,0 +1,1 @@
+"""The attack-surface REST API (``/api/v1/asm/``): assets, scans, services, findings."""
