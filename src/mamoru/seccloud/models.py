@@ -14,6 +14,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from mamoru.core.tenancy import Tenancy, TenantManager
@@ -109,6 +110,10 @@ class DetectionRule(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    @property
+    def level_label(self) -> str:
+        return severity_label(self.level)
+
 
 class BadDestination(models.Model):
     """An address of the prefecture's imported known-bad list (C2, phishing hosts)."""
@@ -193,8 +198,26 @@ class Alert(models.Model):
     def high(self) -> bool:
         return self.severity_id >= HIGH_SEVERITY
 
+    @property
+    def level_label(self) -> str:
+        return severity_label(self.level)
+
 
 HIGH_SEVERITY = 4  # OCSF: 4 high, 5 critical, 6 fatal
+# The words of Sigma levels and OCSF severities, as the pages and reports say them.
+SEVERITY_LABELS = {
+    "critical": gettext_noop("緊急"),
+    "high": gettext_noop("高"),
+    "medium": gettext_noop("中"),
+    "low": gettext_noop("低"),
+    "informational": gettext_noop("情報"),
+    "unknown": gettext_noop("不明"),
+}
+
+
+def severity_label(level: str) -> str:
+    """``level`` (a Sigma level or severity word) in the reader's language."""
+    return gettext(SEVERITY_LABELS.get(level, level))
 
 
 class ReportSchedule(models.Model):

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_noop
 from mamoru.core.charts import bar_chart, line_chart
 from mamoru.core.pdf import html_to_pdf
 from mamoru.core.tabular import csv_bytes
+from mamoru.seccloud.models import SEVERITY_LABELS
 
 # (key in the figures, label) in the order a reader meets them.
 HEADLINES: tuple[tuple[str, str], ...] = (
@@ -27,14 +28,6 @@ HEADLINES: tuple[tuple[str, str], ...] = (
     ("suspicious_files", gettext_noop("不審なファイル（サンドボックス）")),
     ("url_blocks", gettext_noop("危険なWebサイトへのアクセスの遮断")),
 )
-SEVERITY_LABELS = {
-    "critical": gettext_noop("緊急"),
-    "high": gettext_noop("高"),
-    "medium": gettext_noop("中"),
-    "low": gettext_noop("低"),
-    "informational": gettext_noop("情報"),
-    "unknown": gettext_noop("不明"),
-}
 
 
 @dataclass(frozen=True)

@@ -39,6 +39,8 @@ def test_the_prefecture_dashboard_ingest_and_settings(
     assert "多数の市区町村に対する探索（集計）" in text
     assert 'id="device-health"' in text
     assert "FGT-" in text  # the generated firewall, registered on first sight
+    assert '<span class="badge badge--danger">高</span>' in text  # levels in Japanese
+    assert ">high<" not in text
     runs = tokyo.get(reverse("seccloud:ingest", args=[TOKYO])).content.decode()
     assert "fortigate-traffic-00000.log.zst" in runs
     assert "完了" in runs
