@@ -161,7 +161,9 @@ def objects_for(advisory: Advisory) -> list[StixObject]:
     common = {
         "spec_version": "2.1",
         "created": timestamp(advisory.published_at),
-        "modified": timestamp(advisory.stix_modified),
+        # never before "created" (STIX 2.1 §3.2): both default to "now" when the row is
+        # made, a few microseconds apart, and the milliseconds may fall either side
+        "modified": timestamp(max(advisory.stix_modified, advisory.published_at)),
         "created_by_ref": identity["id"],
         "object_marking_refs": [marking],
     }

@@ -33,9 +33,17 @@ def test_the_bundle_is_valid_stix_21(advisory: Advisory) -> None:
     bundle = bundle_for([advisory])
     validator = pytest.importorskip("stix2validator")
     result = validator.validate_string(json.dumps(bundle), validator.ValidationOptions())
-    assert result.is_valid, [str(e) for o in result.object_results for e in o.errors]
+    assert result.is_valid, [str(e) for e in result.errors]
     parsed = stix2.parse(json.dumps(bundle), allow_custom=True)
     assert len(parsed.objects) == len(bundle["objects"])
+
+
+def test_modified_is_never_before_created(advisory: Advisory) -> None:
+    from datetime import timedelta
+
+    advisory.stix_modified = advisory.published_at - timedelta(milliseconds=3)
+    (report,) = of_type(bundle_for([advisory]), "report")
+    assert report["modified"] >= report["created"]
 
 
 def test_the_report_carries_what_an_advisory_says(advisory: Advisory) -> None:

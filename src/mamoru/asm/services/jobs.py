@@ -32,7 +32,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from mamoru.asm import runner
@@ -376,7 +376,10 @@ def _requeue_stale(now: datetime) -> tuple[list[int], list[int]]:
 def jobs_recover() -> dict[str, list[int]]:
     """Take back the jobs of silent workers, free slots nobody uses, then dispatch."""
     now = timezone.now()
-    requeued, failed = _requeue_stale(now)
+    # The reasons it stores are read by the organisation's people: in the site's language,
+    # whatever the language of the thread that runs the recovery.
+    with translation.override(settings.LANGUAGE_CODE):
+        requeued, failed = _requeue_stale(now)
     # A slot whose job ended without freeing it (a crash between the two writes).
     ScanSlot.objects.exclude(job__isnull=True).exclude(
         job__status__in=[JobStatus.DISPATCHED, JobStatus.RUNNING]

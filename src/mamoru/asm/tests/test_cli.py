@@ -43,5 +43,6 @@ def test_a_scan_is_followed_to_its_end(lab: Lab, monkeypatch: pytest.MonkeyPatch
 def test_the_command_refuses_an_organisation_without_approved_assets(db: Any) -> None:
     from django.core.exceptions import ValidationError
 
+    ensure_organisations()  # a transactional test before this one may have flushed them
     with pytest.raises(ValidationError, match="承認済みの資産がありません"):
         call_command("asm", "scan", CHIYODA, stdout=io.StringIO())
