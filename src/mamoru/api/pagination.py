@@ -94,6 +94,11 @@ def page_of(item: type[serializers.Serializer[Any]]) -> type[serializers.Seriali
     return _PAGES[name]
 
 
+def is_page(serializer: object) -> bool:
+    """Whether ``serializer`` is a paged envelope made by ``page_of``."""
+    return isinstance(serializer, type) and _PAGES.get(serializer.__name__) is serializer
+
+
 def paginated(
     request: Request,
     view: APIView,

@@ -9,6 +9,8 @@ from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiResponse, extend_schema_field
 from rest_framework import serializers
 
+from mamoru.api.pagination import is_page
+
 
 class ApiTokenScheme(OpenApiAuthenticationExtension):  # type: ignore[no-untyped-call]
     target_class = "mamoru.orgs.authentication.ApiTokenAuthentication"
@@ -61,3 +63,12 @@ class MamoruAutoSchema(AutoSchema):
                 response = OpenApiResponse(response=serializer, description=description)
                 responses[code] = self._get_response_for_code(response, code, direction=direction)  # type: ignore[no-untyped-call]
         return responses
+
+    def get_operation_id(self) -> str:
+        """drf-spectacular's name, with ``list`` for a paged list: an ``APIView`` that
+        answers ``page_of(…)`` is otherwise named ``retrieve`` like the detail beside it,
+        and the two names collide."""
+        operation_id: str = super().get_operation_id()
+        if self.method == "GET" and is_page(self.get_response_serializers()):
+            return operation_id.removesuffix("_retrieve") + "_list"
+        return operation_id
