@@ -418,7 +418,8 @@ REST_FRAMEWORK = {
         "user": env_str("API_USER_RATE", "1200/min"),
     },
     # A JSON API: forms and multipart bodies cannot carry the nested report structure.
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    # Bodies too large or nested too deep are refused before parsing (a 400, never a 500).
+    "DEFAULT_PARSER_CLASSES": ["mamoru.api.parsers.BoundedJSONParser"],
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
