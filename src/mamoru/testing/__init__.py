@@ -111,6 +111,26 @@ class Denial:
     refusal_statuses: tuple[int, ...] = (302, 401, 403, 404)
 
 
+def all_denials() -> list[Denial]:
+    """Every app's ``DENIALS`` (``mamoru/<app>/tests/denials.py``): every URL the project
+    routes, with who must be refused it."""
+    import importlib
+    import pkgutil
+
+    import mamoru
+
+    denials: list[Denial] = []
+    for module in pkgutil.iter_modules(mamoru.__path__):
+        if not module.ispkg:
+            continue
+        try:
+            found = importlib.import_module(f"mamoru.{module.name}.tests.denials")
+        except ModuleNotFoundError:
+            continue
+        denials += found.DENIALS
+    return denials
+
+
 def totp_device_for(user: User) -> TotpDevice:
     """A confirmed authenticator for ``user`` (the one they have, or a new one)."""
     device: TotpDevice | None = TotpDevice.objects.filter(user=user, confirmed=True).first()
