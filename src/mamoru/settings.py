@@ -440,6 +440,9 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_SETTINGS": {"validatorUrl": None},
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # PATCH operations validate their whole body (a role change names the role): no
+    # "Patched" component with every field optional.
+    "COMPONENT_SPLIT_PATCH": False,
 }
 
 LOGGING = {
