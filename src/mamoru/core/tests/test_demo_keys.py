@@ -8,9 +8,12 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 
+from mamoru.testing import ensure_organisations
+
 
 @pytest.mark.django_db
 def test_the_demo_warns_that_it_uses_development_keys(settings: Any) -> None:
+    ensure_organisations()  # a live-server test before may have flushed them
     out = StringIO()
     call_command("seed_demo", stdout=out)
     warning = out.getvalue().splitlines()[-1]
