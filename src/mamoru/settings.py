@@ -173,6 +173,7 @@ INSTALLED_APPS = [
     "mamoru.asm",
     "mamoru.vulns",
     "mamoru.incidents",
+    "mamoru.assessments",
 ]
 
 MIDDLEWARE = [
@@ -443,6 +444,12 @@ SPECTACULAR_SETTINGS = {
     # PATCH operations validate their whole body (a role change names the role): no
     # "Patched" component with every field optional.
     "COMPONENT_SPLIT_PATCH": False,
+    # Several operations answer a field named "status" with different choices: name each set.
+    "ENUM_NAME_OVERRIDES": {
+        "ReportStatusEnum": "mamoru.incidents.models.ReportStatus",
+        "CampaignStatusEnum": "mamoru.assessments.models.CampaignStatus",
+        "TargetStatusEnum": "mamoru.assessments.models.TargetStatus",
+    },
 }
 
 LOGGING = {

@@ -6,10 +6,12 @@ from django.urls import include, path
 urlpatterns = [
     path("accounts/", include("mamoru.accounts.ui.urls")),
     path("api/v1/incidents/", include("mamoru.incidents.api.urls")),
+    path("api/v1/assessments/", include("mamoru.assessments.api.urls")),
     path("api/v1/", include("mamoru.api.urls")),
     path("api/v1/", include("mamoru.orgs.api.urls")),
     path("audit/", include("mamoru.audit.ui.urls")),
     path("incidents/", include("mamoru.incidents.ui.urls")),
+    path("assessments/", include("mamoru.assessments.ui.urls")),
     path("", include("mamoru.orgs.ui.urls")),
     path("", include("mamoru.web.urls")),
 ]

@@ -1,7 +1,7 @@
 """Implementation surveys and maturity assessments (issue 12).
 
-For now only the pure core lives here: :mod:`mamoru.assessments.library` (framework
-format, scoring, peer statistics, gap prioritisation, version mappings) and the shipped
-frameworks in ``frameworks/``. The Django app (models, campaigns, pages, API, PDF) is
-built on top of it later; this package deliberately has no ``apps.py`` yet.
+The pure core is :mod:`mamoru.assessments.library` (framework format, scoring, peer
+statistics, gap prioritisation, version mappings) with the shipped frameworks in
+``frameworks/``; the Django app around it (models, services, selectors, tasks, API,
+pages, reports) is described in ``README.md``.
 """

@@ -16,6 +16,9 @@ from typing import Final
 
 THRESHOLD: Final = 5
 HIDDEN_TEXT: Final = f"<{THRESHOLD}"
+# A cell of 5 or more hidden only so that a small one cannot be worked out from the total:
+# saying "<5" there would be false, and would point at which cell is the small one.
+WITHHELD_TEXT: Final = "秘匿"
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,10 +26,13 @@ class Cell:
     key: str
     label: str
     count: int | None  # None: suppressed
+    small: bool = True  # when suppressed: True below the threshold, False hidden to protect one
 
     @property
     def display(self) -> str:
-        return HIDDEN_TEXT if self.count is None else str(self.count)
+        if self.count is not None:
+            return str(self.count)
+        return HIDDEN_TEXT if self.small else WITHHELD_TEXT
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,7 +59,7 @@ def suppress(counts: Mapping[str, int], labels: Mapping[str, str] | None = None)
         if shown:
             hidden.add(min(shown)[1])
     cells = tuple(
-        Cell(key, labels.get(key, key), None if key in hidden else count)
+        Cell(key, labels.get(key, key), None if key in hidden else count, _primary(count))
         for key, count in counts.items()
     )
     return Table(cells, None if _primary(total) else total)

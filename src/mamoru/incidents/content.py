@@ -11,7 +11,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any, Final, TypeVar
 
 from mamoru.incidents.routing.codes import SECTIONS
@@ -104,29 +104,84 @@ class SubmissionView:
     withheld: tuple[str, ...] = ()
 
 
+# Which facts belong to which section: a recipient sees a fact only with its section, so a
+# section it may not see takes its facts with it (even a section the reporter wrote no text
+# for, and the contact, whose marking is the ``contact`` section's).
+FACT_SECTIONS: Final[dict[str, str]] = {
+    "category": "category",
+    "cyber_attack": "category",
+    "timeline": "timeline",
+    "services": "services",
+    "segments": "systems",
+    "personal_data": "personal_data",
+    "police_consulted": "police",
+    "publicly_announced": "announcement",
+    "contractor_involved": "contractor",
+    "severity": "overview",
+    "serious": "overview",
+}
+
+
+def visible_sections(
+    content: ReportContent, *, recipient: str, granted: frozenset[str]
+) -> frozenset[str]:
+    """THE rule of what a recipient may see of a report: the sections its routing rule
+    grants, minus every section marked TLP:RED (by itself, or by the report's own marking)
+    that does not name the recipient. Every channel renders from ``view_for``, which applies
+    this and nothing else."""
+    return frozenset(
+        section
+        for section in granted
+        if section in SECTIONS
+        and (
+            content.marking(section) != Tlp.RED
+            or recipient in content.red_recipients.get(section, ())
+        )
+    )
+
+
+def _redacted_facts(facts: IncidentFacts, shown: frozenset[str], when: datetime) -> IncidentFacts:
+    """``facts`` with every fact of a section not ``shown`` replaced by an empty value, so no
+    channel can print it by mistake (the view's ``withheld`` says which are missing; the
+    timeline's only required moment becomes the submission time, which the recipient knows)."""
+    keep = {name for name, section in FACT_SECTIONS.items() if section in shown}
+    changes: dict[str, Any] = {}
+    empty: dict[str, Any] = {
+        "category": Category.OTHER,
+        "cyber_attack": None,
+        "timeline": Timeline(aware=when),
+        "services": (),
+        "segments": frozenset(),
+        "personal_data": None,
+        "police_consulted": False,
+        "publicly_announced": False,
+        "contractor_involved": False,
+        "severity": Severity.MEDIUM,
+        "serious": False,
+    }
+    for name, value in empty.items():
+        if name not in keep:
+            changes[name] = value
+    return replace(facts, **changes)
+
+
 def view_for(view: SubmissionView, *, recipient: str, granted: frozenset[str]) -> SubmissionView:
-    """The view of ``recipient``: granted sections only, TLP:RED only where it is named."""
+    """The view of ``recipient``: what ``visible_sections`` lets it see, and nothing else —
+    texts, facts, contact and markings of every other section are removed here, so that the
+    API, the pages, the diffs, every export format, e-mail and statistics (which all render
+    from this view) cannot show them."""
     content = view.content
-    kept: dict[str, str] = {}
-    withheld: list[str] = []
-    for section, text in content.sections.items():
-        red_excluded = content.marking(
-            section
-        ) == Tlp.RED and recipient not in content.red_recipients.get(section, ())
-        if section in granted and not red_excluded:
-            kept[section] = text
-        else:
-            withheld.append(section)
-    contact = content.contact if "contact" in granted else None
+    shown = visible_sections(content, recipient=recipient, granted=granted)
     cut = replace(
         content,
-        sections=kept,
-        contact=contact,
-        section_tlp={s: t for s, t in content.section_tlp.items() if s in kept},
+        facts=_redacted_facts(content.facts, shown, view.submitted_at),
+        sections={s: text for s, text in content.sections.items() if s in shown},
+        contact=content.contact if "contact" in shown else None,
+        section_tlp={s: t for s, t in content.section_tlp.items() if s in shown},
         red_recipients={},
     )
-    withheld += [s for s in SECTIONS if s not in granted and s not in content.sections]
-    return replace(view, content=cut, audience=recipient, withheld=tuple(sorted(withheld)))
+    withheld = tuple(s for s in SECTIONS if s not in shown)
+    return replace(view, content=cut, audience=recipient, withheld=withheld)
 
 
 def _jsonable(value: Any) -> Any:
@@ -193,6 +248,13 @@ def _enum(enum_type: type[_E], value: object, path: str) -> _E:
         raise ContentError(path, f"次のいずれかを指定してください: {known}") from None
 
 
+# Moments a report may name. Outside them a date is a typing mistake (2062 for 2026, 0206 for
+# 2026); refusing it keeps every deadline computable and every date printable in the
+# Japanese era (which starts in 1873 for the Gregorian calendar).
+EARLIEST: Final = datetime(1990, 1, 1, tzinfo=UTC)
+LATEST: Final = datetime(2100, 1, 1, tzinfo=UTC)
+
+
 def _moment(value: object, path: str) -> datetime | None:
     if value is None:
         return None
@@ -204,6 +266,8 @@ def _moment(value: object, path: str) -> datetime | None:
         raise ContentError(path, "日時の形式が正しくありません（ISO 8601）") from None
     if moment.tzinfo is None or moment.utcoffset() is None:
         raise ContentError(path, "日時にはタイムゾーン（例: +09:00）が必要です")
+    if not EARLIEST <= moment < LATEST:
+        raise ContentError(path, "日時は1990年1月1日から2099年12月31日までで入力してください")
     return moment
 
 

@@ -8,16 +8,17 @@ from __future__ import annotations
 
 import hashlib
 import json
-from typing import Any, Final
+from typing import Any
 
 from mamoru.incidents.content import (
+    FACT_SECTIONS,
     Phase,
     ReportContent,
     SubmissionView,
-    Tlp,
     from_dict,
     to_dict,
     view_for,
+    visible_sections,
 )
 from mamoru.incidents.models import Delivery, IncidentReport, Submission
 from mamoru.incidents.routing import ReporterContext
@@ -70,6 +71,14 @@ def delivery_view(delivery: Delivery) -> tuple[SubmissionView, dict[str, Any]]:
     )
 
 
+def self_approved(submission: Submission) -> bool:
+    """Whether the person who approved ``submission`` also wrote the report or asked for its
+    approval: allowed (a one-person village may have no one else), but recipients are told,
+    so that the prefecture can follow it up."""
+    report = submission.report
+    return submission.approved_by_id in {report.created_by_id, report.approval_requested_by_id}
+
+
 class NotALocalGovernmentError(ValueError):
     pass
 
@@ -87,34 +96,6 @@ def reporter_context(organisation: Organisation) -> ReporterContext:
     return ReporterContext(organisation.code, organisation.name, prefecture.code, prefecture.name)
 
 
-# Which facts belong to which section: a recipient sees a fact only with its section.
-FACT_SECTIONS: Final[dict[str, str]] = {
-    "category": "category",
-    "cyber_attack": "category",
-    "timeline": "timeline",
-    "services": "services",
-    "segments": "systems",
-    "personal_data": "personal_data",
-    "police_consulted": "police",
-    "publicly_announced": "announcement",
-    "contractor_involved": "contractor",
-    "severity": "overview",
-    "serious": "overview",
-}
-
-
-def visible_sections(
-    content: ReportContent, *, recipient: str, granted: frozenset[str]
-) -> set[str]:
-    """The sections ``recipient`` may see: granted, and not TLP:RED unless it is named."""
-    return {
-        section
-        for section in granted
-        if content.marking(section) != Tlp.RED
-        or recipient in content.red_recipients.get(section, ())
-    }
-
-
 def visible_facts(
     content: ReportContent, *, recipient: str | None = None, granted: frozenset[str] = frozenset()
 ) -> dict[str, Any]:
@@ -126,3 +107,18 @@ def visible_facts(
         return facts
     shown = visible_sections(content, recipient=recipient, granted=granted)
     return {name: value for name, value in facts.items() if FACT_SECTIONS.get(name) in shown}
+
+
+__all__ = [
+    "FACT_SECTIONS",
+    "canonical_bytes",
+    "content_checksum",
+    "delivery_view",
+    "draft_content",
+    "reporter_context",
+    "self_approved",
+    "stored_form",
+    "submission_view",
+    "visible_facts",
+    "visible_sections",
+]

@@ -9,6 +9,7 @@ class OrgsConfig(AppConfig):
     audit_actions = {
         "orgs.organisations.import": _("団体の一覧を取り込み"),
         "orgs.members.read": _("職員の一覧を閲覧"),
+        "orgs.organisation.read": _("団体の情報を閲覧"),
         "orgs.membership.add": _("職員を追加"),
         "orgs.membership.change": _("職員の役割を変更"),
         "orgs.membership.remove": _("職員を削除"),

@@ -64,8 +64,19 @@ SUPERVISOR_ACCESS: dict[DataKind, dict[Supervisor, Access]] = {
 # by that recipient at record level — cut to the sections its routing rule grants and to
 # the TLP:RED sections named for it (``mamoru.incidents.content.view_for``). This is the
 # only place that says so; the incidents selectors ask ``organisations_addressable``.
+#
+# Survey answers are submitted *to* the campaign's sender — 総務省 for the national survey
+# (総務省's implementation survey asks every local government by name, and the issue's
+# follow-up of "organisations behind on mandatory items" needs the names), a prefecture
+# for its own survey: the sender reads the answers submitted to its campaigns by name.
+# The hierarchy gives a prefecture its municipalities' answers to any campaign
+# (SUPERVISOR_ACCESS above); the nation reads no other answers than those sent to its
+# own campaigns, and a campaign's peers see only protected aggregates
+# (``mamoru.assessments.selectors.results``). Working drafts stay the organisation's
+# until it submits (``mamoru.assessments.selectors.campaigns``).
 ADDRESSED_ACCESS: dict[DataKind, Access] = {
     DataKind.INCIDENTS: Access.RECORDS,
+    DataKind.SURVEY_ANSWERS: Access.RECORDS,
 }
 
 

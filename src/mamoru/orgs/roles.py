@@ -1,4 +1,21 @@
-"""Roles inside an organisation and the permissions each one carries."""
+"""Roles inside an organisation and the permissions each one carries.
+
+Which permission a write needs, everywhere (services check it with ``orgs.principal.require``):
+
+=====================================================  ==================
+write                                                  permission
+=====================================================  ==================
+create or change the organisation's records (reports,  ``data.edit``
+assets, answers), and act for it as a recipient
+(acknowledge a report, write in a report's thread)
+approve and submit an incident report or a survey      ``reports.approve``
+invite, remove, change roles, delegate                 ``members.manage``
+mark one's own notification read                       ``data.view``
+=====================================================  ==================
+
+A token carries a subset of its owner's permissions: a read-only token (``data.view``)
+writes nothing.
+"""
 
 from __future__ import annotations
 

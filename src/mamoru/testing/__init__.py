@@ -44,7 +44,7 @@ class Cast:
     chiyoda_viewer: User
     hachioji: User  # 八王子市, Chiyoda's sibling in 東京都
     osaka_city: User  # 大阪市, in the other prefecture
-    ppc: User  # 個人情報保護委員会, a report recipient
+    ppc: User  # 個人情報保護委員会, a report recipient (an editor: acknowledges, asks)
     outsider: User  # signed in, member of nothing
 
     def org(self, code: str) -> Organisation:
@@ -85,7 +85,7 @@ def make_cast() -> Cast:
         ("chiyoda_viewer", CHIYODA, Role.VIEWER),
         ("hachioji", HACHIOJI, Role.EDITOR),
         ("osaka_city", OSAKA_CITY, Role.EDITOR),
-        ("ppc", "PPC", Role.VIEWER),
+        ("ppc", "PPC", Role.EDITOR),
     ]:
         people[name] = add_member(make_user(name), orgs[code], role)
     people["outsider"] = make_user("outsider")

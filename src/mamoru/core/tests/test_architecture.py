@@ -32,10 +32,19 @@ LAYERS: tuple[str, ...] = (
     "vulns",  # vulnerability intelligence
     "asm",  # attack-surface management
     "incidents",  # incident reporting
+    "assessments",  # implementation surveys and maturity assessments
     "web",  # the shell: layout, navigation and the home page, composed from registries
 )
 # Apps whose job is a domain: they have every room.
-DOMAIN_APPS: tuple[str, ...] = ("audit", "orgs", "accounts", "vulns", "asm", "incidents")
+DOMAIN_APPS: tuple[str, ...] = (
+    "audit",
+    "orgs",
+    "accounts",
+    "vulns",
+    "asm",
+    "incidents",
+    "assessments",
+)
 ROOMS: tuple[str, ...] = ("models", "services", "selectors", "tasks", "api", "ui", "tests")
 INTERFACE_ROOMS = frozenset({"api", "ui"})
 

@@ -8,9 +8,10 @@ from typing import Any
 from django.utils import timezone
 
 from mamoru.core.suppression import Table
-from mamoru.incidents.content import Phase, to_dict
+from mamoru.incidents.content import Phase, SubmissionView, to_dict
 from mamoru.incidents.due import is_overdue
 from mamoru.incidents.models import Delivery, IncidentReport, ReportStatus, Submission
+from mamoru.incidents.records import self_approved
 from mamoru.incidents.selectors import InboxItem
 
 
@@ -89,13 +90,21 @@ def inbox_item_out(item: InboxItem, now: datetime | None = None) -> dict[str, An
         "next_due_at": delivery.next_due_at,
         "overdue": is_overdue(delivery, now=now or timezone.now()),
         "acknowledged_at": delivery.acknowledged_at,
+        "self_approved": self_approved(delivery.submission),
     }
 
 
-def inbox_detail_out(item: InboxItem, versions: list[int]) -> dict[str, Any]:
-    content = to_dict(item.view.content)
-    content["facts"] = item.facts
+def view_content_out(view: SubmissionView, facts: dict[str, Any]) -> dict[str, Any]:
+    """A recipient's view of a submission as the API shows it: the cut content, with the
+    facts it may see (``records.visible_facts``) in place of the stored ones."""
+    content = to_dict(view.content)
+    content["facts"] = facts
     content.pop("red_recipients", None)
+    return content
+
+
+def inbox_detail_out(item: InboxItem, versions: list[int]) -> dict[str, Any]:
+    content = view_content_out(item.view, item.facts)
     return {
         **inbox_item_out(item),
         "tlp": item.view.content.tlp.label,

@@ -114,6 +114,9 @@ class InboxItemOut(Serializer):
     next_due_at = serializers.DateTimeField(allow_null=True)
     overdue = serializers.BooleanField()
     acknowledged_at = serializers.DateTimeField(allow_null=True)
+    self_approved = serializers.BooleanField(
+        help_text="報告を書いた人（又は承認を依頼した人）が自分で承認した版（1人の団体では起こり得る）"
+    )
 
 
 class InboxDetailOut(InboxItemOut):
@@ -147,7 +150,9 @@ class CellOut(Serializer):
     key = serializers.CharField()
     label = serializers.CharField()  # type: ignore[assignment]
     count = serializers.IntegerField(allow_null=True, help_text="5未満は秘匿（null）")
-    display = serializers.CharField(help_text="表示用（秘匿は「<5」）")
+    display = serializers.CharField(
+        help_text="表示用（1〜4件は「<5」、5件以上を逆算防止のために隠したものは「秘匿」）"
+    )
 
 
 class TableOut(Serializer):

@@ -255,7 +255,7 @@ class InboxListApi(APIView):
         filters = {k: v for k, v in request.query_params.dict().items() if k not in PAGING}
         query = InboxFilterIn(data=filters)  # not QueryDict: "" is not "absent"
         query.is_valid(raise_exception=True)
-        deliveries = selectors.inbox(
+        deliveries = selectors.inbox_listed(
             principal=principal, unacknowledged=query.validated_data["unacknowledged"] == "true"
         )
         return paginated(
@@ -306,7 +306,7 @@ class OverdueApi(APIView):
         summary="期限を過ぎた報告（自団体の報告と受信した報告）",
     )
     def get(self, request: Request) -> Response:
-        deliveries = selectors.deliveries_overdue(principal=principal_of(request))
+        deliveries = selectors.overdue_listed(principal=principal_of(request))
         return paginated(
             request,
             self,
@@ -336,7 +336,7 @@ class NotificationListApi(APIView):
         parameters=PAGE_PARAMETERS, responses=page_of(NotificationOut), summary="自分への通知"
     )
     def get(self, request: Request) -> Response:
-        notifications = selectors.notifications_of(principal=principal_of(request))
+        notifications = selectors.notifications_listed(principal=principal_of(request))
         return paginated(
             request, self, notifications, lambda page: NotificationOut(page, many=True).data
         )

@@ -70,8 +70,8 @@ def row_for(view: SubmissionView) -> list[str]:
         western_datetime(view.submitted_at),
         view.content.tlp.label,
         category,
-        facts.severity.label,
-        "該当" if facts.serious else "非該当",
+        facts.severity.label if is_shared(view, "overview") else WITHHELD_CELL,
+        ("該当" if facts.serious else "非該当") if is_shared(view, "overview") else WITHHELD_CELL,
         _people(view),
         *(_section_cell(view, section) for section in SECTIONS),
     ]

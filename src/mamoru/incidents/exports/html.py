@@ -158,10 +158,11 @@ def _fact_rows(view: SubmissionView) -> list[tuple[str, str]]:
     rows: list[tuple[str, str]] = []
     if is_shared(view, "category"):
         rows.append(("インシデントの種別", facts.category.label))
-    rows += [
-        ("重大度", facts.severity.label),
-        ("重大インシデント", "該当" if facts.serious else "非該当"),
-    ]
+    if is_shared(view, "overview"):
+        rows += [
+            ("重大度", facts.severity.label),
+            ("重大インシデント", "該当" if facts.serious else "非該当"),
+        ]
     rows += _timeline_rows(view)
     if is_shared(view, "services") and facts.services:
         rows.append(("影響を受けた業務", "、".join(s.name or s.kind for s in facts.services)))

@@ -213,12 +213,19 @@ class _Builder:
         self, category: str, marking: Tlp, details: dict[str, Any], **properties: Any
     ) -> str:
         extensions = {IMPACT_EXT: {"extension_type": "new-sdo"}, category: details}
+        # When the timeline is withheld, the impact starts when the recipient learnt of it.
+        timeline = self.facts.timeline
+        start = (
+            (timeline.started or timeline.aware)
+            if is_shared(self.view, "timeline")
+            else self.view.submitted_at
+        )
         impact = self._sdo(
             "impact",
             f"impact-{category}",
             marking,
             impact_category=category,
-            start_time=timestamp(self.facts.timeline.started or self.facts.timeline.aware),
+            start_time=timestamp(start),
             extensions=extensions,
             **properties,
         )
@@ -267,9 +274,14 @@ class _Builder:
             return []
         names = "、".join(s.name or s.kind for s in services)
         marking = section_marking(self.view, "services" if services else "category")
-        value = AVAILABILITY[self.facts.severity]
+        # How badly availability suffered is the severity, which belongs to the overview.
+        details = (
+            {"availability_impact": AVAILABILITY[self.facts.severity]}
+            if is_shared(self.view, "overview")
+            else {}
+        )
         extra = {"description": f"影響を受けた業務・サービス: {names}"} if names else {}
-        return [self._impact("availability", marking, {"availability_impact": value}, **extra)]
+        return [self._impact("availability", marking, details, **extra)]
 
     def integrity(self) -> list[str]:
         alteration = _INTEGRITY.get(self.facts.category)
@@ -380,13 +392,16 @@ class _Builder:
             # Until the final report the body is still establishing what happened.
             "determination": "suspected" if view.phase == Phase.PRELIMINARY else "confirmed",
             "investigation_status": "closed" if view.phase == Phase.FINAL else "open",
-            "criticality": CRITICALITY[facts.severity],
         }
-        if is_shared(view, "category"):
-            core["incident_types"] = [
-                *INCIDENT_TYPES[facts.category],
-                *(["major"] if facts.serious else []),
-            ]
+        # Severity and 重大インシデント belong to the overview; the kind to the category.
+        if is_shared(view, "overview"):
+            core["criticality"] = CRITICALITY[facts.severity]
+        types = [
+            *(INCIDENT_TYPES[facts.category] if is_shared(view, "category") else []),
+            *(["major"] if facts.serious and is_shared(view, "overview") else []),
+        ]
+        if types:
+            core["incident_types"] = types
         data = facts.personal_data
         if data is not None and data.people is not None and is_shared(view, "personal_data"):
             core["impacted_entity_counts"] = {"individual": data.people}

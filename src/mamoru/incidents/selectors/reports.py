@@ -243,3 +243,28 @@ def notifications_of(*, principal: Principal, unread: bool = False) -> QuerySet[
 
 def notification_get(*, principal: Principal, pk: int) -> Notification:
     return notifications_of(principal=principal).get(pk=pk)
+
+
+# --- the lists people open: each read recorded once per page ---------------------------------
+
+
+def _own_code(arguments: Mapping[str, Any]) -> str:
+    return str(arguments["principal"].organisation.code)
+
+
+@audited_read("incidents.inbox.list", target=_own_code)
+def inbox_listed(*, principal: Principal, unacknowledged: bool = False) -> QuerySet[Delivery]:
+    """:func:`inbox` for the inbox page and API: the read is recorded (one entry a page)."""
+    return inbox(principal=principal, unacknowledged=unacknowledged)
+
+
+@audited_read("incidents.overdue.list", target=_own_code)
+def overdue_listed(*, principal: Principal) -> QuerySet[Delivery]:
+    """:func:`deliveries_overdue` for the overdue list, recorded."""
+    return deliveries_overdue(principal=principal)
+
+
+@audited_read("incidents.notifications.list", target=_own_code)
+def notifications_listed(*, principal: Principal) -> QuerySet[Notification]:
+    """:func:`notifications_of` for the notifications page and API, recorded."""
+    return notifications_of(principal=principal)

@@ -14,12 +14,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Final
 
+from mamoru.audit.reads import audited_read
 from mamoru.core.jpcalendar import to_jst
 from mamoru.core.suppression import Table, suppress, suppress_value
-from mamoru.incidents.content import Phase, from_dict
+from mamoru.incidents.content import Phase
 from mamoru.incidents.models import Delivery
-from mamoru.incidents.records import visible_sections
+from mamoru.incidents.records import delivery_view
 from mamoru.incidents.routing import Category, Severity
+from mamoru.incidents.routing.codes import SECTIONS
 from mamoru.orgs.models import OrganisationKind
 from mamoru.orgs.policy import DataKind
 from mamoru.orgs.principal import Principal
@@ -49,11 +51,11 @@ class _Row:
 
 
 def _row(delivery: Delivery, prefecture_code: str) -> _Row:
-    content = from_dict(delivery.submission.content)
-    shown = visible_sections(
-        content, recipient=delivery.recipient.code, granted=frozenset(delivery.sections)
-    )
-    facts = content.facts
+    """One report counted as its recipient may see it: from the recipient's view, never from
+    the stored content (a withheld category or severity is counted as 非開示)."""
+    view, _facts = delivery_view(delivery)
+    shown = set(SECTIONS) - set(view.withheld)
+    facts = view.content.facts
     first = facts.timeline.submitted or delivery.delivered_at
     can_judge = {"category", "overview"} <= shown
     return _Row(
@@ -95,6 +97,9 @@ def _tables(rows: Iterable[_Row]) -> dict[str, Table]:
     return tables
 
 
+@audited_read(
+    "incidents.statistics.read", target=lambda kwargs: str(kwargs["principal"].organisation.code)
+)
 def incident_statistics(*, principal: Principal) -> IncidentStatistics:
     """Counts by category, phase, severity, prefecture and month, and the national KPI, of
     the reports addressed to the principal's organisation (empty for everyone else)."""

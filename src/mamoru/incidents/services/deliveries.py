@@ -24,7 +24,7 @@ from mamoru.incidents.models import (
 from mamoru.incidents.routing import Due, RoutedRecipient
 from mamoru.incidents.services.notifications import notify_organisation
 from mamoru.orgs.models import Organisation
-from mamoru.orgs.principal import Principal
+from mamoru.orgs.principal import Principal, require
 
 MESSAGE_MAX_LENGTH = 5000
 
@@ -113,11 +113,14 @@ def _carried_over(old: Delivery, *, submission: Submission, now: datetime) -> De
 
 @transaction.atomic
 def delivery_acknowledge(*, delivery: Delivery, principal: Principal) -> Delivery:
-    """The recipient confirms it received this delivery (idempotent: the first one counts)."""
-    if principal.organisation.pk != delivery.recipient_id or not principal.can(
-        Permission.DATA_VIEW
-    ):
-        raise PermissionDenied(_("この報告の受領を確認する権限がありません。"))
+    """The recipient confirms it received this delivery (idempotent: the first one counts).
+    A write on the recipient's behalf: ``data.edit``, never a read-only role or token."""
+    require(
+        principal,
+        Permission.DATA_EDIT,
+        organisation=delivery.recipient,
+        message=str(_("この報告の受領を確認する権限がありません。")),
+    )
     updated = (
         Delivery.objects.unscoped("the delivery's recipient was checked above")
         .filter(pk=delivery.pk, acknowledged_at__isnull=True)
@@ -158,7 +161,7 @@ def message_post(
     report was delivered to. The other side is notified (in the app and by an e-mail that
     only says a message arrived).
     """
-    if not principal.can(Permission.DATA_VIEW):
+    if not principal.can(Permission.DATA_EDIT):  # a write: never a read-only role or token
         raise PermissionDenied(_("連絡を送る権限がありません。"))
     own = principal.organisation.pk
     if own not in (report.organisation_id, recipient.pk):

@@ -23,6 +23,7 @@ from mamoru.incidents.records import (
     NotALocalGovernmentError,
     content_checksum,
     reporter_context,
+    self_approved,
     stored_form,
 )
 from mamoru.incidents.routing import NoRuleSetError, explain, route, ruleset_for
@@ -216,6 +217,8 @@ def report_approve_and_submit(
         phase=submission.phase,
         checksum=submission.checksum,
         recipients=[d.recipient.code for d in deliveries],
+        # A one-person village may have to approve its own report; it is allowed, and shown.
+        self_approved=self_approved(submission),
     )
     return submission
 

@@ -122,3 +122,27 @@ def test_every_denial_holds_with_the_api_mounted(
     for who in denial.refused:
         response = getattr(signed_in(getattr(cast, who)), denial.method)(url)
         assert response.status_code in denial.refusal_statuses, f"{who} reached {url}"
+
+
+def test_a_read_only_token_cannot_acknowledge_or_write_in_a_thread(
+    cast: Cast, sent: dict[str, Any]
+) -> None:
+    from mamoru.orgs.principal import System
+    from mamoru.orgs.services import api_token_create
+
+    _token, plaintext = api_token_create(
+        principal=System("test"),
+        user=cast.tokyo,
+        organisation=cast.org("130001"),
+        name="read only",
+        permissions=["org.view", "data.view"],
+    )
+    client = Client(headers={"Authorization": f"Bearer {plaintext}"})
+    delivery = sent["delivery"]
+    assert client.get(f"{BASE}/inbox/{delivery}/").status_code == 200
+    ack = client.post(f"{BASE}/inbox/{delivery}/acknowledge/")
+    assert ack.status_code == 403
+    thread = report_url(sent["public_id"], "threads/130001/messages/")
+    said = client.post(thread, {"body": "x"}, content_type="application/json")
+    assert said.status_code == 403
+    assert Delivery.objects.get(pk=delivery).acknowledged_at is None

@@ -186,3 +186,37 @@ def test_the_reporter_diffs_whole_versions(cast: Cast, ciso: User, signed_in: Si
     assert changes[1]["before"] == "警察に相談済み。"
     missing = editor.get(report_url(public_id, "diff/?from_version=1&to_version=9"))
     assert missing.status_code == 404
+
+
+@pytest.mark.parametrize("moment", ["9999-12-31T23:00:00+09:00", "1850-01-01T10:00:00+09:00"])
+def test_a_date_outside_any_incident_is_refused_in_japanese(
+    cast: Cast, signed_in: SignIn, moment: str
+) -> None:
+    data = content_dict()
+    data["facts"]["timeline"]["aware"] = moment
+    response = signed_in(cast.chiyoda, api=True).post(f"{BASE}/reports/", data, format="json")
+    assert response.status_code == 422
+    assert "1990年1月1日から2099年12月31日まで" in str(response.json())
+
+
+def test_an_administrator_who_approves_their_own_report_is_shown_to_the_prefecture(
+    cast: Cast, signed_in: SignIn, django_capture_on_commit_callbacks: Any
+) -> None:
+    from mamoru.orgs.models import Membership
+    from mamoru.orgs.roles import Role
+
+    # 千代田区's administrator makes itself CISO, writes a report and approves it alone.
+    Membership.objects.unscoped("test").filter(user=cast.chiyoda).update(role=Role.CISO)
+    author = signed_in(cast.chiyoda, api=True)
+    public_id = create(author, content_dict())
+    with django_capture_on_commit_callbacks(execute=True):
+        submit(author, public_id)
+    tokyo = signed_in(cast.tokyo, api=True)
+    item = inbox(tokyo)[0]
+    assert item["self_approved"] is True
+    page = signed_in(cast.tokyo).get(f"/incidents/inbox/{item['id']}/").text
+    assert "自分で承認しています" in page
+    from mamoru.audit.models import AuditEvent
+
+    event = AuditEvent.objects.filter(action="incidents.report.submit").latest("id")
+    assert event.details["self_approved"] is True

@@ -32,6 +32,8 @@ def test_a_single_hidden_cell_gets_a_complementary_one() -> None:
     counts = {c.key: c.count for c in table.cells}
     assert counts == {"a": 12, "b": None, "c": None}  # c: the smallest shown cell
     assert table.total == 23
+    # 7 is not "<5": it is shown as withheld, and b as small.
+    assert [c.display for c in table.cells] == ["12", "<5", "秘匿"]
 
 
 def test_two_hidden_cells_need_no_complement() -> None:
@@ -130,3 +132,24 @@ def test_ppc_counts_only_what_it_is_granted(cast: Cast, ciso: User) -> None:
     assert category["undisclosed"] == 5
     assert category["data_leak"] == 0
     assert not stats.serious_cyber_attacks_known
+
+
+def test_the_lists_people_open_are_recorded_once_each(cast: Cast, signed_in: SignIn) -> None:
+    from mamoru.audit.models import AuditEvent
+
+    client = signed_in(cast.tokyo)
+    for url in ("/incidents/inbox/", "/incidents/statistics/", "/incidents/notifications/"):
+        assert client.get(url).status_code == 200
+    signed_in(cast.tokyo, api=True).get("/api/v1/incidents/overdue/")
+    client.get("/organisations/131016/")
+    actions = list(
+        AuditEvent.objects.filter(actor_id=cast.tokyo.pk).values_list("action", flat=True)
+    )
+    for action in (
+        "incidents.inbox.list",
+        "incidents.statistics.read",
+        "incidents.notifications.list",
+        "incidents.overdue.list",
+        "orgs.organisation.read",
+    ):
+        assert actions.count(action) == 1, action

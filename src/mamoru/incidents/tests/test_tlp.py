@@ -97,3 +97,56 @@ def test_an_email_only_says_that_something_arrived(cast: Cast, sent: str) -> Non
     assert "ログインして確認してください" in to_ppc.body
     assert "千代田区" not in to_ppc.body  # not even who reported
     assert "不正アクセス" not in to_ppc.body
+
+
+CONTACT = "緊急連絡先の担当 秘匿太郎"
+
+
+@pytest.fixture
+def red_contact(
+    cast: Cast, ciso: User, django_capture_on_commit_callbacks: Any, signed_in: SignIn
+) -> str:
+    """A RED contact and a RED overview, named for PPC only; the personal data RED with no
+    text at all (its facts must go with it)."""
+    data = content_dict(
+        people=321,
+        sections={"overview": "概要は全員に", "cause": "原因"},
+        section_tlp={"contact": Tlp.RED, "overview": Tlp.RED, "personal_data": Tlp.RED},
+        red_recipients={"contact": ("PPC",), "overview": ("PPC",), "personal_data": ("PPC",)},
+    )
+    data["contact"] = {"name": CONTACT, "phone": "090-0000-1234"}
+    data["facts"]["severity"] = "critical"
+    data["facts"]["serious"] = True
+    public_id = create(signed_in(cast.chiyoda, api=True), data)
+    with django_capture_on_commit_callbacks(execute=True):
+        submit(signed_in(ciso, api=True), public_id)
+    return public_id
+
+
+def _everything_tokyo_gets(cast: Cast, signed_in: SignIn) -> str:
+    client = signed_in(cast.tokyo)
+    api = signed_in(cast.tokyo, api=True)
+    item = inbox(api)[0]
+    pages = [
+        client.get("/incidents/inbox/").text,
+        client.get(f"/incidents/inbox/{item['id']}/").text,
+        api.get(f"{BASE}/inbox/{item['id']}/").text,
+        api.get(f"{BASE}/statistics/").text,
+        client.get("/incidents/notifications/").text,
+    ]
+    for fmt in ("csv", "stix", "ppc", "common"):
+        pages.append(client.get(f"/incidents/inbox/{item['id']}/export/{fmt}/").content.decode())
+    pages += [str(m.body) + str(m.subject) for m in mail.outbox if cast.tokyo.email in m.to]
+    return "\n".join(pages)
+
+
+def test_a_red_contact_overview_and_factual_section_reach_no_other_recipient(
+    cast: Cast, red_contact: str, signed_in: SignIn
+) -> None:
+    seen = _everything_tokyo_gets(cast, signed_in)
+    for secret in (CONTACT, "090-0000-1234", "321", "概要は全員に", "criticality", '"major"'):
+        assert secret not in seen, secret
+    ppc_item = inbox(signed_in(cast.ppc, api=True))[0]
+    ppc = signed_in(cast.ppc, api=True).get(f"{BASE}/inbox/{ppc_item['id']}/").json()
+    assert ppc["content"]["contact"]["name"] == CONTACT
+    assert ppc["content"]["facts"]["personal_data"]["people"] == 321

@@ -8,7 +8,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext, gettext_lazy
 
 from mamoru.incidents.content import SubmissionView
-from mamoru.incidents.exports import EXPORTERS, PdfUnavailableError
+from mamoru.incidents.exports import EXPORTERS, ExportError, PdfUnavailableError
 
 
 def refused(request: HttpRequest, message: str, *, status: int = 403) -> HttpResponse:
@@ -28,6 +28,9 @@ def download(
         return refused(
             request, gettext("PDFを作成できません（サーバーにフォントがありません）。"), status=503
         )
+    except ExportError as error:
+        # A format that does not fit this report (the common form is for ransomware and DDoS).
+        return refused(request, str(error), status=409)
     response = HttpResponse(body, content_type=exporter.media_type)
     response["Content-Disposition"] = f'attachment; filename="{stem}.{exporter.file_extension}"'
     response["Cache-Control"] = "no-store"

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from mamoru.core.pages import act, page, paginate
 from mamoru.incidents import due, selectors, services
+from mamoru.incidents.records import self_approved
 from mamoru.incidents.selectors import Change, InboxItem
 from mamoru.incidents.ui import present
 from mamoru.incidents.ui.common import EXPORT_LABELS, download
@@ -27,7 +28,7 @@ def _item(principal: Principal, pk: int) -> InboxItem:
 @page
 def inbox_list(request: HttpRequest, principal: Principal) -> HttpResponse:
     now = timezone.now()
-    received = selectors.inbox(principal=principal)
+    received = selectors.inbox_listed(principal=principal)
     shown = paginate(request, selectors.inbox_attention_first(received, now=now))
     context = {
         "page": shown,
@@ -67,6 +68,7 @@ def inbox_item(request: HttpRequest, principal: Principal, pk: int) -> HttpRespo
         "item": item,
         "delivery": delivery,
         "overdue": present.is_overdue(delivery),
+        "self_approved": self_approved(delivery.submission),
         "facts": present.fact_rows(item.facts),
         "sections": present.section_rows(item.view.content),
         "withheld": present.withheld_labels(item.view.withheld),

@@ -34,7 +34,7 @@ def statistics(request: HttpRequest, principal: Principal) -> HttpResponse:
 
 @page
 def notifications(request: HttpRequest, principal: Principal) -> HttpResponse:
-    notifications = selectors.notifications_of(principal=principal)
+    notifications = selectors.notifications_listed(principal=principal)
     shown = paginate(request, notifications)
     context = {
         "page": shown,

@@ -37,6 +37,7 @@ from mamoru.orgs.selectors import (
     invitations_open,
     membership_get,
     memberships_list,
+    organisation_detail,
     organisation_get,
     organisation_search,
 )
@@ -93,7 +94,7 @@ class OrganisationListApi(ListAPIView[Organisation]):
 class OrganisationDetailApi(APIView):
     @extend_schema(parameters=[ORG_CODE], responses=OrganisationOut, summary="団体の詳細")
     def get(self, request: Request, code: str) -> Response:
-        organisation = organisation_get(principal=principal_of(request), code=code)
+        organisation = organisation_detail(principal=principal_of(request), code=code)
         return Response(OrganisationOut(organisation).data)
 
 

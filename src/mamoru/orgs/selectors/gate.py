@@ -16,6 +16,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from mamoru.accounts.models import User
+from mamoru.audit.reads import audited_read
 from mamoru.core.access import Permission
 from mamoru.orgs.models import (
     LOCAL_GOVERNMENT_KINDS,
@@ -173,6 +174,12 @@ def organisations_visible(*, principal: Principal) -> QuerySet[Organisation]:
     if principal.supervisor is not None:
         scope |= _supervised(principal)
     return Organisation.objects.unscoped("the gate computes the directory").filter(scope).distinct()
+
+
+@audited_read("orgs.organisation.read")
+def organisation_detail(*, principal: Principal, code: str) -> Organisation:
+    """:func:`organisation_get` for an organisation's page and API: the read is recorded."""
+    return organisation_get(principal=principal, code=code)
 
 
 def organisation_get(*, principal: Principal, code: str) -> Organisation:

@@ -41,9 +41,9 @@ class MemberRow:
 
 @audited_read("orgs.members.read")
 def members_with_mfa(*, principal: Principal, organisation: Organisation) -> list[MemberRow]:
-    """The members of ``organisation`` (if the principal may read them) and their MFA
-    state. Every read is recorded in the reader's own audit log."""
-    memberships = list(memberships_of(principal=principal, organisation=organisation))
+    """The members of ``organisation`` and their MFA state; ``PermissionDenied`` when the
+    principal may not read them. Every read is recorded in the reader's own audit log."""
+    memberships = _readable_memberships(principal=principal, organisation=organisation)
     with_mfa = users_with_mfa(m.user_id for m in memberships)
     return [
         MemberRow(
@@ -61,6 +61,10 @@ def members_with_mfa(*, principal: Principal, organisation: Organisation) -> lis
 def memberships_list(*, principal: Principal, organisation: Organisation) -> list[Membership]:
     """The members of ``organisation``; ``PermissionDenied`` when the principal may not read
     them (the API says so rather than answering an empty list)."""
+    return _readable_memberships(principal=principal, organisation=organisation)
+
+
+def _readable_memberships(*, principal: Principal, organisation: Organisation) -> list[Membership]:
     if not members_readable(principal=principal, organisation=organisation):
         raise PermissionDenied(_("この団体の職員を閲覧する権限がありません。"))
     return list(memberships_of(principal=principal, organisation=organisation))

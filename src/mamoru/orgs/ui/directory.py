@@ -13,7 +13,7 @@ from mamoru.orgs.selectors import (
     has_administrator,
     members_readable,
     members_with_mfa,
-    organisation_get,
+    organisation_detail,
     organisation_search,
     prefectures_visible,
     supervised_municipalities,
@@ -48,7 +48,7 @@ def directory(request: HttpRequest, principal: Principal) -> HttpResponse:
 
 @page
 def organisation(request: HttpRequest, principal: Principal, code: str) -> HttpResponse:
-    shown = organisation_get(principal=principal, code=code)
+    shown = organisation_detail(principal=principal, code=code)
     show_members = members_readable(principal=principal, organisation=shown)
     context = {
         "organisation": shown,

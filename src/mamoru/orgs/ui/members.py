@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth import login
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -23,7 +22,6 @@ from mamoru.orgs.selectors import (
     has_administrator,
     invitation_get,
     invitations_open,
-    members_readable,
     members_with_mfa,
     membership_in,
     municipalities_of,
@@ -64,8 +62,6 @@ def _roles(principal: Principal, organisation: Organisation) -> list[tuple[str, 
 @page
 def members(request: HttpRequest, principal: Principal, code: str) -> HttpResponse:
     organisation = organisation_get(principal=principal, code=code)
-    if not members_readable(principal=principal, organisation=organisation):
-        raise PermissionDenied(_("この団体の職員を閲覧する権限がありません。"))
     manage = _manages(principal, organisation)
     appoint = _may_appoint(principal, organisation)
     context = {
