@@ -11,6 +11,7 @@ from drf_spectacular.generators import SchemaGenerator
 from rest_framework.test import APIClient
 
 from mamoru.api.parsers import MAX_DEPTH, json_depth
+from mamoru.assessments.testing import campaign, load_framework, target_of
 from mamoru.incidents.testing import add_member
 from mamoru.incidents.tests.factories import draft_report, submitted_report
 from mamoru.orgs.models import Membership
@@ -54,7 +55,16 @@ def targets(cast: Cast) -> dict[tuple[str, str], str]:
     draft = draft_report(cast.chiyoda)
     sent = submitted_report(cast.chiyoda, ciso, people=150)  # PPC is a recipient
     viewer = Membership.objects.unscoped("test set-up").get(user=cast.chiyoda_viewer)
+    survey = campaign(load_framework(), codes=[CHIYODA])
+    target = target_of(survey, CHIYODA).pk
     return {
+        ("POST", "/api/v1/assessments/campaigns/"): "/api/v1/assessments/campaigns/",
+        ("PUT", "/api/v1/assessments/targets/{id}/answers/{item_id}/"): (
+            f"/api/v1/assessments/targets/{target}/answers/ORG-01/"
+        ),
+        ("POST", "/api/v1/assessments/targets/{id}/review/"): (
+            f"/api/v1/assessments/targets/{target}/review/"
+        ),
         ("POST", "/api/v1/incidents/reports/"): f"{INC}/",
         ("PUT", "/api/v1/incidents/reports/{public_id}/"): f"{INC}/{draft.public_id}/",
         ("POST", "/api/v1/incidents/reports/{public_id}/submit/"): (
