@@ -174,6 +174,8 @@ INSTALLED_APPS = [
     "mamoru.vulns",
     "mamoru.incidents",
     "mamoru.assessments",
+    "mamoru.progress",
+    "mamoru.advisories",
 ]
 
 MIDDLEWARE = [
@@ -434,6 +436,9 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "地方公共団体のためのサイバーセキュリティ基盤 mamoru の REST API",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Operation names without the version (``incidents_reports_list``), whatever else the
+    # site mounts outside /api/v1/ (TAXII at /taxii2/ is its own protocol, not in the schema).
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     # Swagger UI's online validator would fetch a badge from swagger.io; the layout used
@@ -444,11 +449,20 @@ SPECTACULAR_SETTINGS = {
     # PATCH operations validate their whole body (a role change names the role): no
     # "Patched" component with every field optional.
     "COMPONENT_SPLIT_PATCH": False,
-    # Several operations answer a field named "status" with different choices: name each set.
+    # Several operations answer fields named "status", "kind", "category" or "tlp" with
+    # different choices: name each set.
     "ENUM_NAME_OVERRIDES": {
         "ReportStatusEnum": "mamoru.incidents.models.ReportStatus",
         "CampaignStatusEnum": "mamoru.assessments.models.CampaignStatus",
         "TargetStatusEnum": "mamoru.assessments.models.TargetStatus",
+        "MonthlyReportStatusEnum": "mamoru.progress.models.ReportStatus",
+        "QuestionStatusEnum": "mamoru.progress.models.QuestionStatus",
+        "QuestionCategoryEnum": "mamoru.progress.models.QuestionCategory",
+        "FollowUpKindEnum": "mamoru.progress.models.FollowUpKind",
+        "AudienceKindEnum": "mamoru.progress.audience.AudienceKind",
+        "ShareKindEnum": "mamoru.advisories.models.ShareKind",
+        "TlpEnum": "mamoru.advisories.models.Tlp",
+        "PublishableTlpEnum": "mamoru.advisories.models.PUBLISHABLE_TLP_CHOICES",
     },
 }
 

@@ -24,6 +24,10 @@ class IncidentsConfig(AppConfig):
         "incidents.delivery.acknowledge": _("報告の受領を確認"),
         "incidents.message.post": _("報告について連絡"),
         "incidents.notification.read": _("お知らせを既読にする"),
+        "incidents.deputy.name": _("承認の代理者を指名"),
+        "incidents.deputy.revoke": _("承認の代理者の指名を取り消し"),
+        "incidents.outside.record": _("システム外での報告を記録"),
+        "incidents.export.read": _("報告を書き出し"),
     }
 
     def ready(self) -> None:

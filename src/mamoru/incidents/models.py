@@ -61,6 +61,9 @@ class IncidentReport(models.Model):
 
     tenancy = Tenancy.owned_by("organisation", addressed_to="deliveries__recipient")
     public_id = models.UUIDField(_("報告ID"), default=uuid.uuid4, unique=True, editable=False)
+    # What people say on the phone: ``2026-133078-0001`` (year of creation in Japan, the
+    # organisation's code, its count of reports that year). Null only while being created.
+    number = models.CharField(_("報告番号"), max_length=32, unique=True, null=True, blank=True)
     organisation = models.ForeignKey(
         Organisation,
         on_delete=models.PROTECT,
@@ -94,6 +97,9 @@ class IncidentReport(models.Model):
     individual_notice_updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # The steps of the form the reporter finished (keys of ``ui.steps.STEPS``), for the task
+    # list's progress; the content itself is always the whole ``draft``.
+    steps_done = models.JSONField(_("入力を終えた手順"), default=list, blank=True)
 
     objects = TenantManager()
 
@@ -164,6 +170,10 @@ class Delivery(models.Model):
     final_due_at = models.DateTimeField(_("確報の期限"), null=True, blank=True)
     next_due_at = models.DateTimeField(_("次の報告の期限"), null=True, blank=True)
     current = models.BooleanField(default=True)
+    # The category and severity as this recipient may see them ("" when its view withholds
+    # them), so that its inbox can be filtered without reading what it may not see.
+    category = models.CharField(_("種別"), max_length=40, blank=True)
+    severity = models.CharField(_("深刻度"), max_length=12, blank=True)
     delivered_at = models.DateTimeField(_("送付日時"))
     acknowledged_at = models.DateTimeField(_("受領確認日時"), null=True, blank=True)
     acknowledged_by = models.ForeignKey(
@@ -186,6 +196,7 @@ class Delivery(models.Model):
             models.Index(fields=["recipient", "acknowledged_at"], name="delivery_unacknowledged"),
             models.Index(fields=["current", "next_due_at"], name="delivery_next_due"),
             models.Index(fields=["report", "recipient", "current"], name="delivery_thread"),
+            models.Index(fields=["recipient", "category"], name="delivery_category"),
         ]
 
     def __str__(self) -> str:
@@ -217,9 +228,77 @@ class Message(models.Model):
         return f"{self.report} ⇄ {self.recipient}: {self.body[:30]}"
 
 
+class OutsideMethod(models.TextChoices):
+    PHONE = "phone", _("電話")
+    EMAIL = "email", _("メール")
+    FAX = "fax", _("FAX")
+    VISIT = "visit", _("訪問・窓口")
+    OTHER = "other", _("その他")
+
+
+class OutsideReport(models.Model):
+    """The reporter's record that it told a recipient who has nobody on the platform (the
+    police, for instance) by other means: how, when, to whom, about which version."""
+
+    tenancy = Tenancy.owned_by("report__organisation")
+    report = models.ForeignKey(
+        IncidentReport, on_delete=models.PROTECT, related_name="outside_reports"
+    )
+    recipient = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    version = models.PositiveIntegerField(_("伝えた版"))
+    method = models.CharField(_("伝えた方法"), max_length=10, choices=OutsideMethod.choices)
+    reported_at = models.DateTimeField(_("伝えた日時"))
+    contact_person = models.CharField(_("相手の担当者"), max_length=100, blank=True)
+    note = models.TextField(_("メモ"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    objects = TenantManager()
+
+    class Meta:
+        verbose_name = _("システム外での報告の記録")
+        verbose_name_plural = _("システム外での報告の記録")
+        ordering = ["report", "recipient", "-version", "-recorded_at"]
+        indexes = [models.Index(fields=["report", "recipient", "version"])]
+
+    def __str__(self) -> str:
+        return f"{self.report} → {self.recipient} v{self.version} ({self.method})"
+
+
+class ApprovalDeputy(models.Model):
+    """A member named to approve and submit the organisation's reports while its CISO is
+    away (出張・休暇・夜間), until ``ends_at`` or until revoked."""
+
+    tenancy = Tenancy.owned_by("organisation")
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    reason = models.CharField(_("理由"), max_length=200)
+    named_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    starts_at = models.DateTimeField(_("開始"), default=timezone.now)
+    ends_at = models.DateTimeField(_("終了"))
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = TenantManager()
+
+    class Meta:
+        verbose_name = _("承認の代理者")
+        verbose_name_plural = _("承認の代理者")
+        ordering = ["-starts_at", "-pk"]
+        indexes = [models.Index(fields=["organisation", "ends_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.organisation} ({self.ends_at:%Y-%m-%d})"
+
+
 class NotificationKind(models.TextChoices):
     REPORT_RECEIVED = "report_received", _("報告の受信")
     APPROVAL_REQUESTED = "approval_requested", _("承認の依頼")
+    SUBMITTED = "submitted", _("提出の完了")
+    DEPUTY = "deputy", _("承認の代理")
     ACKNOWLEDGED = "acknowledged", _("受領確認")
     MESSAGE = "message", _("連絡")
     DEADLINE = "deadline", _("期限の通知")

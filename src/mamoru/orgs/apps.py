@@ -23,6 +23,7 @@ class OrgsConfig(AppConfig):
         "orgs.token.create": _("APIトークンを発行"),
         "orgs.token.revoke": _("APIトークンを失効"),
         "orgs.switch": _("操作する団体を切り替え"),
+        "orgs.organisation.contact_update": _("インシデントの連絡窓口を変更"),
     }
 
     def ready(self) -> None:

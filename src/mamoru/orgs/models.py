@@ -75,6 +75,17 @@ class Organisation(models.Model):
     prefecture_code = models.CharField(_("都道府県コード"), max_length=2, blank=True, db_index=True)
     population = models.PositiveIntegerField(_("人口（令和2年国勢調査）"), null=True, blank=True)
     receives_reports = models.BooleanField(_("報告を受け付ける"), default=False)
+    # Whom to call when an incident happens: a prefecture's CSIRT or support desk, a
+    # recipient body's reporting desk. Public facts of the directory, kept by administrators
+    # (``services.organisation_contact_update``); blank until someone records them.
+    incident_contact_desk = models.CharField(
+        _("インシデントの連絡窓口"), max_length=100, blank=True
+    )
+    incident_contact_phone = models.CharField(_("連絡窓口の電話番号"), max_length=40, blank=True)
+    incident_contact_email = models.EmailField(_("連絡窓口のメールアドレス"), blank=True)
+    incident_contact_hours = models.CharField(
+        _("連絡窓口の受付時間・補足"), max_length=200, blank=True
+    )
 
     objects = TenantManager()
 
@@ -98,6 +109,10 @@ class Organisation(models.Model):
     @property
     def population_band(self) -> str | None:
         return population_band(self.population)
+
+    @property
+    def has_incident_contact(self) -> bool:
+        return bool(self.incident_contact_phone or self.incident_contact_email)
 
 
 class Membership(models.Model):

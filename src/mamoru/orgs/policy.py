@@ -19,6 +19,10 @@ class DataKind(enum.StrEnum):
     INCIDENTS = "incidents"  # incident reports (recipients see what is addressed to them)
     SURVEY_ANSWERS = "survey_answers"
     PROGRESS = "progress"
+    QUESTIONS = "questions"  # questions to the prefecture and the nation's helpdesk
+    NOTICES = "notices"  # notices sent, and who has read and confirmed them
+    ADVISORIES = "advisories"  # advisories received, acknowledged and answered
+    SHARING = "sharing"  # indicators and observations shared back to the supervisors
     AUDIT = "audit"
 
 
@@ -51,9 +55,32 @@ SUPERVISOR_ACCESS: dict[DataKind, dict[Supervisor, Access]] = {
         Supervisor.PREFECTURE: Access.RECORDS,
         Supervisor.NATION: Access.STATISTICS,
     },
+    # The standardisation PMO tool exists so that the prefectures and the nation watch every
+    # municipality's migration progress (PRODUCT.md §E): a plan's step reached, no personal
+    # or security detail; both read the records.
     DataKind.PROGRESS: {
         Supervisor.PREFECTURE: Access.RECORDS,
+        Supervisor.NATION: Access.RECORDS,
+    },
+    # The prefecture answers its municipalities' questions; the nation reads those
+    # forwarded or asked to it (ADDRESSED_ACCESS), not the others.
+    DataKind.QUESTIONS: {
+        Supervisor.PREFECTURE: Access.RECORDS,
         Supervisor.NATION: Access.STATISTICS,
+    },
+    # A notice and its read receipts belong to the sender; recipients read what is
+    # addressed to them (ADDRESSED_ACCESS). Supervisors read nothing of a sender's notices.
+    DataKind.NOTICES: {Supervisor.PREFECTURE: Access.NONE, Supervisor.NATION: Access.NONE},
+    # An answer to an advisory (affected / not affected / fixed) is the reply to the nation
+    # that sent it, and the prefecture follows up its municipalities: both read it.
+    DataKind.ADVISORIES: {
+        Supervisor.PREFECTURE: Access.RECORDS,
+        Supervisor.NATION: Access.RECORDS,
+    },
+    # Indicators and observations are shared back *to* the prefecture and the nation.
+    DataKind.SHARING: {
+        Supervisor.PREFECTURE: Access.RECORDS,
+        Supervisor.NATION: Access.RECORDS,
     },
     DataKind.AUDIT: {Supervisor.PREFECTURE: Access.NONE, Supervisor.NATION: Access.NONE},
 }
@@ -77,6 +104,10 @@ SUPERVISOR_ACCESS: dict[DataKind, dict[Supervisor, Access]] = {
 ADDRESSED_ACCESS: dict[DataKind, Access] = {
     DataKind.INCIDENTS: Access.RECORDS,
     DataKind.SURVEY_ANSWERS: Access.RECORDS,
+    # A question forwarded to the nation, a notice or an advisory sent to an organisation.
+    DataKind.QUESTIONS: Access.RECORDS,
+    DataKind.NOTICES: Access.RECORDS,
+    DataKind.ADVISORIES: Access.RECORDS,
 }
 
 

@@ -24,6 +24,7 @@ from mamoru.assessments.services.campaigns import (
     campaign_close,
     campaign_create,
     campaign_freeze,
+    may_send,
     surveyable,
 )
 from mamoru.assessments.services.frameworks import framework_load, mapping_load
@@ -53,6 +54,7 @@ __all__ = [
     "evidence_delete",
     "framework_load",
     "mapping_load",
+    "may_send",
     "note_add",
     "reminder_stage",
     "reminders_send",

@@ -26,7 +26,7 @@ from mamoru.core.access import Permission
 from mamoru.core.exceptions import StateConflict
 from mamoru.orgs.models import LOCAL_GOVERNMENT_KINDS, Organisation
 from mamoru.orgs.policy import Supervisor
-from mamoru.orgs.principal import Actor, System, audit, require
+from mamoru.orgs.principal import Actor, Principal, System, audit, require
 from mamoru.orgs.selectors import organisation_list, supervisor_of
 
 
@@ -41,6 +41,12 @@ def surveyable(owner: Organisation) -> QuerySet[Organisation]:
     else:
         return organisation_list().none()
     return found.filter(kind__in=LOCAL_GOVERNMENT_KINDS)
+
+
+def may_send(principal: Principal) -> bool:
+    """Whether the principal may send a survey: ``data.edit`` in 総務省 or a prefecture (the
+    pages ask before showing the form; :func:`campaign_create` checks again)."""
+    return principal.supervisor is not None and principal.can(Permission.DATA_EDIT)
 
 
 def _owner(principal: Actor, owner: Organisation | None) -> Organisation:

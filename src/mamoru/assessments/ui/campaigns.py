@@ -34,10 +34,6 @@ RESULT_HEADER = [
 ]
 
 
-def _may_send(principal: Principal) -> bool:
-    return principal.supervisor is not None and principal.can(Permission.DATA_EDIT)
-
-
 @page
 def campaign_list(request: HttpRequest, principal: Principal) -> HttpResponse:
     shown = paginate(request, selectors.campaigns_visible(principal=principal))
@@ -50,7 +46,7 @@ def campaign_list(request: HttpRequest, principal: Principal) -> HttpResponse:
     context = {
         "page": shown,
         "rows": rows,
-        "can_send": _may_send(principal),
+        "can_send": services.may_send(principal),
         "follows_up": principal.supervisor is not None,
     }
     return render(request, "assessments/campaign_list.html", context)
@@ -59,7 +55,7 @@ def campaign_list(request: HttpRequest, principal: Principal) -> HttpResponse:
 @page
 @require_http_methods(["GET", "POST"])
 def campaign_create(request: HttpRequest, principal: Principal) -> HttpResponse:
-    if not _may_send(principal):
+    if not services.may_send(principal):
         return refused(request, _("調査を送ることができるのは総務省と都道府県の担当者です。"))
     form = CampaignForm(request.POST or None, frameworks=selectors.frameworks())
     if request.method == "POST" and form.is_valid():

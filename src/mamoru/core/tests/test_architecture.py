@@ -33,6 +33,8 @@ LAYERS: tuple[str, ...] = (
     "asm",  # attack-surface management
     "incidents",  # incident reporting
     "assessments",  # implementation surveys and maturity assessments
+    "progress",  # progress campaigns, notices, questions and the FAQ
+    "advisories",  # advisories, sharing back, STIX/TAXII/MISP exchange
     "web",  # the shell: layout, navigation and the home page, composed from registries
 )
 # Apps whose job is a domain: they have every room.
@@ -44,6 +46,8 @@ DOMAIN_APPS: tuple[str, ...] = (
     "asm",
     "incidents",
     "assessments",
+    "progress",
+    "advisories",
 )
 ROOMS: tuple[str, ...] = ("models", "services", "selectors", "tasks", "api", "ui", "tests")
 INTERFACE_ROOMS = frozenset({"api", "ui"})

@@ -58,7 +58,9 @@ def test_an_rq_worker_runs_the_import_and_reports_progress(rq_backend: None) -> 
     done = task_result_get(task_id=str(result.id))
     assert done.status == TaskResultStatus.SUCCESSFUL
     assert done.return_value is not None
-    assert done.return_value["unchanged"] == Organisation.objects.count()
+    # every row of the bundled list was read (other modules of this worker may have left
+    # organisations behind or changed one, so the split between the three is not fixed)
+    assert sum(done.return_value[k] for k in ("created", "updated", "unchanged")) == 1788
     progress = progress_get(task_id=str(result.id))
     assert progress is not None
     assert (progress.done, progress.total) == (1788, 1788)

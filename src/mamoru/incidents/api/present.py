@@ -12,7 +12,7 @@ from mamoru.incidents.content import Phase, SubmissionView, to_dict
 from mamoru.incidents.due import is_overdue
 from mamoru.incidents.models import Delivery, IncidentReport, ReportStatus, Submission
 from mamoru.incidents.records import self_approved
-from mamoru.incidents.selectors import InboxItem
+from mamoru.incidents.selectors import InboxItem, IndividualNotice, RecipientState
 
 
 def delivery_out(delivery: Delivery, now: datetime | None = None) -> dict[str, Any]:
@@ -52,6 +52,7 @@ def submission_out(submission: Submission) -> dict[str, Any]:
 def report_summary_out(report: IncidentReport) -> dict[str, Any]:
     return {
         "public_id": report.public_id,
+        "number": report.number,
         "title": report.title,
         "status": report.status,
         "status_label": ReportStatus(report.status).label,
@@ -80,6 +81,7 @@ def inbox_item_out(item: InboxItem, now: datetime | None = None) -> dict[str, An
     return {
         "id": delivery.pk,
         "report_id": delivery.report.public_id,
+        "report_number": delivery.report.number,
         "reporter": delivery.report.organisation,
         "title": item.view.content.title,
         "version": item.view.version,
@@ -122,4 +124,29 @@ def table_out(table: Table) -> dict[str, Any]:
         ],
         "total": table.total,
         "total_display": table.total_display,
+    }
+
+
+def recipient_out(state: RecipientState) -> dict[str, Any]:
+    delivery = state.delivery
+    return {
+        "recipient": delivery.recipient,
+        "version": delivery.submission.version,
+        "on_platform": state.reach.on_platform,
+        "contact": delivery.recipient,
+        "told_outside": state.told_outside,
+        "needs_outside": state.needs_outside,
+        "outside": state.outside,
+    }
+
+
+def notice_out(notice: IndividualNotice) -> dict[str, Any]:
+    return {
+        "required": notice.required,
+        "bases": list(notice.bases),
+        "status": notice.status.value,
+        "status_label": notice.status_label,
+        "note": notice.note,
+        "updated_at": notice.updated_at,
+        "outstanding": notice.outstanding,
     }

@@ -6,10 +6,20 @@ from typing import Any
 
 from rest_framework import serializers
 
-from mamoru.incidents.api.strict import StrictBooleanField, StrictCharField
-from mamoru.incidents.models import PhaseChoice, ReportStatus, TimingChoice
+from mamoru.incidents.api.strict import StrictBooleanField, StrictCharField, StrictIntegerField
+from mamoru.incidents.models import (
+    NoticeStatus,
+    OutsideMethod,
+    PhaseChoice,
+    ReportStatus,
+    TimingChoice,
+)
+from mamoru.incidents.routing import Category, Severity
+from mamoru.incidents.selectors import INBOX_ORDERS, INBOX_STATUSES
 
 Serializer = serializers.Serializer[Any]
+
+BIGGEST_ID = 2**63 - 1  # a database id is a signed 64-bit integer
 
 
 class OrganisationRefOut(Serializer):
@@ -42,6 +52,114 @@ class InboxFilterIn(Serializer):
         default="false",
         help_text="受領確認していないものだけ",
     )
+    status = serializers.ChoiceField(
+        choices=list(INBOX_STATUSES),
+        required=False,
+        help_text="unacknowledged 受領未確認、acknowledged 確認済み、overdue 確報の期限切れ、"
+        "due_soon 期限が2日以内、current 各報告の最新の版",
+    )
+    category = serializers.ChoiceField(
+        choices=[c.value for c in Category],
+        required=False,
+        help_text="種別（この宛先に開示されている場合だけ一致します）",
+    )
+    severity = serializers.ChoiceField(
+        choices=[s.value for s in Severity],
+        required=False,
+        help_text="深刻度（この宛先に開示されている場合だけ一致します）",
+    )
+    prefecture = serializers.RegexField(
+        r"^[0-9]{2}$", required=False, help_text="報告した団体の都道府県コード（2桁、例: 13）"
+    )
+    order = serializers.ChoiceField(
+        choices=list(INBOX_ORDERS),
+        required=False,
+        default="attention",
+        help_text="attention 対応が必要な順、newest、oldest、due 期限順、reporter 団体コード順",
+    )
+
+
+class AcknowledgeIn(Serializer):
+    ids = serializers.ListField(
+        child=StrictIntegerField(min_value=1, max_value=BIGGEST_ID),
+        min_length=1,
+        max_length=500,
+        help_text="受領を確認する送付のID（この団体あてでないものは無視されます）",
+    )
+
+
+class AcknowledgeOut(Serializer):
+    acknowledged = serializers.IntegerField(help_text="新たに受領を確認した件数")
+
+
+class OutsideIn(Serializer):
+    method = serializers.ChoiceField(choices=OutsideMethod.choices, help_text="伝えた方法")
+    reported_at = serializers.DateTimeField(help_text="伝えた日時（タイムゾーン付き）")
+    contact_person = StrictCharField(
+        max_length=100, required=False, allow_blank=True, default="", help_text="相手の担当者"
+    )
+    note = StrictCharField(max_length=2000, required=False, allow_blank=True, default="")
+
+
+class OutsideOut(Serializer):
+    version = serializers.IntegerField(help_text="伝えた版")
+    method = serializers.ChoiceField(choices=OutsideMethod.choices)
+    reported_at = serializers.DateTimeField()
+    contact_person = serializers.CharField()
+    note = serializers.CharField()
+    recorded_by = serializers.CharField(source="recorded_by.username")
+
+
+class ContactOut(Serializer):
+    desk = serializers.CharField(source="incident_contact_desk")
+    phone = serializers.CharField(source="incident_contact_phone")
+    email = serializers.CharField(source="incident_contact_email")
+    hours = serializers.CharField(source="incident_contact_hours")
+
+
+class RecipientOut(Serializer):
+    """One recipient of an own report: reached on the platform or to be told otherwise."""
+
+    recipient = OrganisationRefOut()
+    version = serializers.IntegerField(help_text="最後に送った版")
+    on_platform = serializers.BooleanField(help_text="mamoru で受け取る人がいる")
+    contact = ContactOut(help_text="団体の一覧に登録された連絡窓口")
+    told_outside = serializers.BooleanField(help_text="最新の版を電話等でも伝えた記録がある")
+    needs_outside = serializers.BooleanField(help_text="電話等で伝える必要がまだある")
+    outside = OutsideOut(many=True)
+
+
+class NoticeIn(Serializer):
+    status = serializers.ChoiceField(
+        choices=[s.value for s in NoticeStatus if s.value], help_text="本人への通知の状況"
+    )
+    note = StrictCharField(max_length=2000, required=False, allow_blank=True, default="")
+
+
+class NoticeOut(Serializer):
+    required = serializers.BooleanField(help_text="本人への通知の義務があるか")  # type: ignore[assignment]
+    bases = serializers.ListField(child=serializers.CharField(), help_text="義務の根拠")
+    status = serializers.CharField()
+    status_label = serializers.CharField()
+    note = serializers.CharField()
+    updated_at = serializers.DateTimeField(allow_null=True)
+    outstanding = serializers.BooleanField(help_text="義務があり、まだ果たした記録がない")
+
+
+class DeputyIn(Serializer):
+    user = serializers.CharField(help_text="代理者のユーザー名（この団体で報告を編集できる人）")
+    ends_at = serializers.DateTimeField(help_text="代理の終了日時（90日以内）")
+    reason = StrictCharField(min_length=1, max_length=200, help_text="理由")
+
+
+class DeputyOut(Serializer):
+    id = serializers.IntegerField()
+    user = serializers.CharField(source="user.username")
+    reason = serializers.CharField()
+    named_by = serializers.CharField(source="named_by.username")
+    starts_at = serializers.DateTimeField()
+    ends_at = serializers.DateTimeField()
+    revoked_at = serializers.DateTimeField(allow_null=True)
 
 
 class MessageIn(Serializer):
@@ -85,6 +203,9 @@ class SubmissionOut(Serializer):
 
 class ReportSummaryOut(Serializer):
     public_id = serializers.UUIDField()
+    number = serializers.CharField(
+        allow_null=True, help_text="短い報告番号（例: 2026-133078-0001）: 電話で伝える番号"
+    )
     title = serializers.CharField()
     status = serializers.ChoiceField(choices=ReportStatus.choices)
     status_label = serializers.CharField()
@@ -104,6 +225,7 @@ class ReportOut(ReportSummaryOut):
 class InboxItemOut(Serializer):
     id = serializers.IntegerField()
     report_id = serializers.UUIDField()
+    report_number = serializers.CharField(allow_null=True, help_text="短い報告番号")
     reporter = OrganisationRefOut()
     title = serializers.CharField()
     version = serializers.IntegerField()

@@ -255,8 +255,11 @@ class InboxListApi(APIView):
         filters = {k: v for k, v in request.query_params.dict().items() if k not in PAGING}
         query = InboxFilterIn(data=filters)  # not QueryDict: "" is not "absent"
         query.is_valid(raise_exception=True)
-        deliveries = selectors.inbox_listed(
-            principal=principal, unacknowledged=query.validated_data["unacknowledged"] == "true"
+        chosen = dict(query.validated_data)
+        if chosen.pop("unacknowledged") == "true":
+            chosen.setdefault("status", "unacknowledged")
+        deliveries = selectors.inbox_filtered(
+            principal=principal, filters=selectors.InboxFilter(**chosen)
         )
         return paginated(
             request,

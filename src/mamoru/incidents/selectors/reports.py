@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from django.db.models import Case, QuerySet, Value, When
+from django.db.models import Case, F, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from mamoru.audit.reads import audited_read
@@ -24,6 +24,7 @@ from mamoru.incidents.models import (
     IncidentReport,
     Message,
     Notification,
+    ReportStatus,
     Submission,
 )
 from mamoru.incidents.records import delivery_view
@@ -54,12 +55,14 @@ def addressed_set(principal: Principal) -> QuerySet[Organisation]:
     return organisations_addressable(principal=principal, kind=DataKind.INCIDENTS)
 
 
-def reports_own(*, principal: Principal) -> QuerySet[IncidentReport]:
-    """The reports of the principal's organisation."""
-    return (
-        IncidentReport.objects.within(_own_records(principal))
-        .select_related("organisation", "created_by")
-        .order_by("-created_at", "-pk")
+def reports_own(*, principal: Principal, status: str = "") -> QuerySet[IncidentReport]:
+    """The reports of the principal's organisation, newest first; only those in ``status``
+    (a ``ReportStatus`` value) when given."""
+    reports = IncidentReport.objects.within(_own_records(principal))
+    if status in ReportStatus.values:
+        reports = reports.filter(status=status)
+    return reports.select_related("organisation__parent", "created_by").order_by(
+        "-created_at", "-pk"
     )
 
 
@@ -128,6 +131,80 @@ def inbox_attention_first(deliveries: QuerySet[Delivery], *, now: datetime) -> Q
     pending = Case(When(acknowledged_at__isnull=True, then=Value(0)), default=Value(1))
     overdue = Case(When(due.overdue_q(now=now), then=Value(0)), default=Value(1))
     return deliveries.order_by(pending, overdue, "-delivered_at", "-pk")
+
+
+INBOX_STATUSES = ("unacknowledged", "acknowledged", "overdue", "due_soon", "current")
+INBOX_ORDERS = ("attention", "newest", "oldest", "due", "reporter")
+
+
+@dataclass(frozen=True)
+class InboxFilter:
+    """What a recipient narrows its inbox to. Category and severity match only where the
+    delivery lets the recipient see them (``Delivery.category``/``severity``), so a filter
+    never reveals a withheld fact."""
+
+    status: str = ""  # one of INBOX_STATUSES, or "" for all
+    category: str = ""
+    severity: str = ""
+    prefecture: str = ""  # 2-digit prefecture code of the reporting organisation
+    order: str = "attention"  # one of INBOX_ORDERS
+
+
+def _status_q(status: str, now: datetime) -> Q:
+    return {
+        "unacknowledged": Q(acknowledged_at__isnull=True),
+        "acknowledged": Q(acknowledged_at__isnull=False),
+        "overdue": due.overdue_q(now=now),
+        "due_soon": due.due_between_q(start=now, end=now + due.DUE_SOON),
+        "current": Q(current=True),
+    }.get(status, Q())
+
+
+def _own_code(arguments: Mapping[str, Any]) -> str:
+    return str(arguments["principal"].organisation.code)
+
+
+@audited_read("incidents.inbox.list", target=_own_code)
+def inbox_filtered(
+    *, principal: Principal, filters: InboxFilter, now: datetime | None = None
+) -> QuerySet[Delivery]:
+    """:func:`inbox` narrowed by ``filters`` and sorted as they ask (unknown values are
+    ignored rather than refused: a stale link still shows the inbox), for the inbox page and
+    API: the read is recorded (one entry a page)."""
+    now = now or timezone.now()
+    qs = inbox(principal=principal).filter(_status_q(filters.status, now))
+    if filters.category:
+        qs = qs.filter(category=filters.category)
+    if filters.severity:
+        qs = qs.filter(severity=filters.severity)
+    if filters.prefecture:
+        qs = qs.filter(report__organisation__prefecture_code=filters.prefecture)
+    orders = {
+        "newest": ("-delivered_at", "-pk"),
+        "oldest": ("delivered_at", "pk"),
+        "due": (F("next_due_at").asc(nulls_last=True), "-delivered_at", "-pk"),
+        "reporter": ("report__organisation__code", "-delivered_at", "-pk"),
+    }
+    if filters.order in orders:
+        return qs.order_by(*orders[filters.order])
+    return inbox_attention_first(qs, now=now)
+
+
+def inbox_prefectures(*, principal: Principal) -> list[str]:
+    """The prefecture codes of the organisations that reported to the principal's one."""
+    codes = (
+        inbox(principal=principal)
+        .order_by()
+        .values_list("report__organisation__prefecture_code", flat=True)
+        .distinct()
+    )
+    return sorted(c for c in codes if c)
+
+
+def inbox_selected(*, principal: Principal, pks: list[int]) -> list[Delivery]:
+    """The deliveries among ``pks`` addressed to the principal's organisation (the others,
+    and pks that do not exist, are left out: the bulk action acts on what it may)."""
+    return list(inbox(principal=principal).filter(pk__in=pks))
 
 
 @dataclass(frozen=True)
@@ -199,6 +276,23 @@ def thread_messages(
     )
 
 
+@audited_read("incidents.thread.read", target=_target)
+def report_threads(*, principal: Principal, public_id: UUID | str) -> dict[str, list[Message]]:
+    """Every thread of one of the principal's own reports, by recipient code, oldest message
+    first: the report page reads them all at once (one audit entry, not one per thread)."""
+    report = reports_own(principal=principal).get(public_id=public_id)
+    threads: dict[str, list[Message]] = {}
+    messages = (
+        Message.objects.within(_own_records(principal))
+        .filter(report=report)
+        .select_related("author", "organisation", "recipient")
+        .order_by("created_at", "pk")
+    )
+    for message in messages:
+        threads.setdefault(message.recipient.code, []).append(message)
+    return threads
+
+
 def deliveries_overdue(*, principal: Principal, now: datetime | None = None) -> QuerySet[Delivery]:
     """Open reports whose next report (the 確報) is past its deadline for a recipient, on
     both sides: as reporter (own reports) and as recipient (addressed to the principal).
@@ -246,16 +340,6 @@ def notification_get(*, principal: Principal, pk: int) -> Notification:
 
 
 # --- the lists people open: each read recorded once per page ---------------------------------
-
-
-def _own_code(arguments: Mapping[str, Any]) -> str:
-    return str(arguments["principal"].organisation.code)
-
-
-@audited_read("incidents.inbox.list", target=_own_code)
-def inbox_listed(*, principal: Principal, unacknowledged: bool = False) -> QuerySet[Delivery]:
-    """:func:`inbox` for the inbox page and API: the read is recorded (one entry a page)."""
-    return inbox(principal=principal, unacknowledged=unacknowledged)
 
 
 @audited_read("incidents.overdue.list", target=_own_code)

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from mamoru.audit.services import audit_record
 from mamoru.core.access import Permission
-from mamoru.incidents.content import Phase
+from mamoru.incidents.content import Phase, from_dict
 from mamoru.incidents.links import inbox_link, report_link
 from mamoru.incidents.models import (
     Delivery,
@@ -21,6 +21,7 @@ from mamoru.incidents.models import (
     NotificationKind,
     Submission,
 )
+from mamoru.incidents.records import visible_facts
 from mamoru.incidents.routing import Due, RoutedRecipient
 from mamoru.incidents.services.notifications import notify_organisation
 from mamoru.orgs.models import Organisation
@@ -55,6 +56,7 @@ def deliveries_create(
     earlier = {d.recipient_id: d for d in sent.select_related("recipient")}
     sent.update(current=False)
     final = submission.phase == Phase.FINAL
+    content = from_dict(submission.content)
     rows: list[Delivery] = []
     for recipient in routed:
         organisation = by_code.get(recipient.code)
@@ -78,6 +80,9 @@ def deliveries_create(
             rows.append(_carried_over(old, submission=submission, now=now))
     for row in rows:
         row.next_due_at = None if final else row.final_due_at
+        seen = visible_facts(content, recipient=row.recipient.code, granted=frozenset(row.sections))
+        row.category = str(seen.get("category") or "")
+        row.severity = str(seen.get("severity") or "")
         row.save()
         notify_organisation(
             organisation=row.recipient,
@@ -113,8 +118,21 @@ def _carried_over(old: Delivery, *, submission: Submission, now: datetime) -> De
 
 @transaction.atomic
 def delivery_acknowledge(*, delivery: Delivery, principal: Principal) -> Delivery:
-    """The recipient confirms it received this delivery (idempotent: the first one counts).
-    A write on the recipient's behalf: ``data.edit``, never a read-only role or token."""
+    """The recipient confirms it received this delivery (idempotent: the first one counts)."""
+    _acknowledge(delivery, principal)
+    return delivery
+
+
+@transaction.atomic
+def deliveries_acknowledge(*, deliveries: Sequence[Delivery], principal: Principal) -> int:
+    """Acknowledge several deliveries at once (the inbox's bulk action): each as
+    :func:`delivery_acknowledge`, all or none. Returns how many were newly acknowledged."""
+    return sum(_acknowledge(delivery, principal) for delivery in deliveries)
+
+
+def _acknowledge(delivery: Delivery, principal: Principal) -> bool:
+    """Acknowledge ``delivery`` (refreshed in place); True when this call did it. A write on
+    the recipient's behalf: ``data.edit``, never a read-only role or token."""
     require(
         principal,
         Permission.DATA_EDIT,
@@ -128,7 +146,7 @@ def delivery_acknowledge(*, delivery: Delivery, principal: Principal) -> Deliver
     )
     delivery.refresh_from_db()
     if not updated:
-        return delivery
+        return False
     report = delivery.report
     audit_record(
         action="incidents.delivery.acknowledge",
@@ -148,7 +166,7 @@ def delivery_acknowledge(*, delivery: Delivery, principal: Principal) -> Deliver
         },
         link=report_link(report),
     )
-    return delivery
+    return True
 
 
 @transaction.atomic

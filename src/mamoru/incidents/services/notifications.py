@@ -7,11 +7,14 @@ TLP:RED or ungranted section can leak through mail).
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
+
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from mamoru.accounts.models import User
 from mamoru.audit.services import audit_record
 from mamoru.core.access import Permission
 from mamoru.incidents.models import Notification
@@ -29,13 +32,42 @@ def notify_organisation(
     email: bool = False,
     permission: Permission = Permission.DATA_VIEW,
     key: str = "",
+    also: Iterable[User] = (),
+    skip: User | None = None,
 ) -> list[Notification]:
-    """One notification for each active member of ``organisation`` holding ``permission``.
+    """One notification for each active member of ``organisation`` holding ``permission``
+    (and its delegates acting through a live grant), plus the people in ``also`` (e.g. a
+    deputy approver), but not ``skip`` (who did it).
 
     With ``key``, a person already notified under that key is skipped (idempotent
     reminders). With ``email``, the e-mails are sent by a task after the commit.
     """
-    users = people_acting_in(organisation=organisation, permission=permission)
+    users = {u.pk: u for u in people_acting_in(organisation=organisation, permission=permission)}
+    users.update((u.pk, u) for u in also)
+    if skip is not None:
+        users.pop(skip.pk, None)
+    return notify_people(
+        organisation=organisation,
+        users=sorted(users.values(), key=lambda u: u.pk),
+        kind=kind,
+        text=text,
+        link=link,
+        email=email,
+        key=key,
+    )
+
+
+def notify_people(
+    *,
+    organisation: Organisation,
+    users: Sequence[User],
+    kind: str,
+    text: str,
+    link: str = "",
+    email: bool = False,
+    key: str = "",
+) -> list[Notification]:
+    """One notification for each of ``users``, acting in ``organisation`` (see above)."""
     if key:
         done = set(
             Notification.objects.unscoped("idempotence of a notification key")
@@ -90,6 +122,8 @@ _SUBJECTS: dict[str, str] = {
     "acknowledged": str(_("【mamoru】インシデント報告の受領が確認されました")),
     "message": str(_("【mamoru】インシデント報告について連絡があります")),
     "deadline": str(_("【mamoru】インシデント報告の期限が近づいています")),
+    "submitted": str(_("【mamoru】インシデント報告が提出されました")),
+    "deputy": str(_("【mamoru】インシデント報告の承認の代理者に指名されました")),
 }
 
 _BODY = _(
@@ -108,6 +142,8 @@ _WHAT: dict[str, str] = {
     "acknowledged": str(_("受領が確認されたインシデント報告")),
     "message": str(_("インシデント報告についての新しい連絡")),
     "deadline": str(_("期限が近いインシデント報告")),
+    "submitted": str(_("承認されて宛先に届いたインシデント報告")),
+    "deputy": str(_("承認の代理者への指名")),
 }
 
 

@@ -1,17 +1,17 @@
-"""Reminders to reporters before (and once after) the deadlines they owe their recipients."""
+"""Reminders to reporters before (and once after) the deadlines they owe their recipients.
+
+What is owed and when is decided in ``incidents.due``; this sends the notifications.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from mamoru.core.jpcalendar import format_wareki_datetime, to_jst
 from mamoru.incidents import due
-from mamoru.incidents.content import ContentError, Phase
 from mamoru.incidents.links import report_link
 from mamoru.incidents.models import (
     Delivery,
@@ -20,31 +20,19 @@ from mamoru.incidents.models import (
     PhaseChoice,
     ReportStatus,
 )
-from mamoru.incidents.records import draft_content, reporter_context
-from mamoru.incidents.routing import NoRuleSetError, route, ruleset_for
 from mamoru.incidents.services.notifications import notify_organisation
 
 
-@dataclass(frozen=True)
-class _Due:
-    report: IncidentReport
-    recipient_name: str
-    phase: Phase  # its code goes into the idempotence key, its label into the text
-    due_at: datetime
-
-
-def _final_dues(horizon: datetime) -> Iterator[_Due]:
+def _final_dues(horizon: datetime) -> Iterator[due.Owed]:
     deliveries = (
         Delivery.objects.unscoped("reminders go to every reporter")
         .filter(due.open_q(), next_due_at__lte=horizon)
         .select_related("report__organisation", "recipient")
     )
-    for delivery in deliveries:
-        assert delivery.next_due_at is not None  # filtered above
-        yield _Due(delivery.report, delivery.recipient.name, Phase.FINAL, delivery.next_due_at)
+    yield from due.delivery_owed(deliveries)
 
 
-def _preliminary_dues(horizon: datetime) -> Iterator[_Due]:
+def _preliminary_dues(horizon: datetime) -> Iterator[due.Owed]:
     """Reports never submitted: the 第一報 deadlines their draft would be routed with."""
     drafts = (
         IncidentReport.objects.unscoped("reminders go to every reporter")
@@ -55,16 +43,13 @@ def _preliminary_dues(horizon: datetime) -> Iterator[_Due]:
         .select_related("organisation__parent__parent")
     )
     for report in drafts:
-        try:
-            content = draft_content(report)
-            ruleset = ruleset_for(to_jst(report.created_at).date())
-        except (ContentError, ValueError, NoRuleSetError):
-            continue
-        reporter = reporter_context(report.organisation)
-        for recipient in route(content.facts, reporter=reporter, ruleset=ruleset):
-            first = recipient.preliminary
-            if first is not None and first.due_at is not None and first.due_at <= horizon:
-                yield _Due(report, recipient.name, Phase.PRELIMINARY, first.due_at)
+        yield from (owed for owed in due.draft_owed(report) if owed.due_at <= horizon)
+
+
+def _when(moment: datetime) -> str:
+    """The Western calendar, as on every page the reminder links to."""
+    local = timezone.localtime(moment)
+    return f"{local.year}年{local.month}月{local.day}日 {local.hour:02d}:{local.minute:02d}"
 
 
 def deadline_reminders_send(
@@ -98,7 +83,7 @@ def deadline_reminders_send(
             "title": owed.report.title,
             "recipient": owed.recipient_name,
             "phase": PhaseChoice(owed.phase.value).label,
-            "due": format_wareki_datetime(owed.due_at),
+            "due": _when(owed.due_at),
         }
         created += len(
             notify_organisation(

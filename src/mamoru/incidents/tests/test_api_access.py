@@ -47,8 +47,14 @@ def urls_of(sent: dict[str, Any]) -> list[tuple[str, str]]:
         ("get", report_url(public_id, "diff/?from_version=1&to_version=1")),
         ("get", report_url(public_id, "threads/130001/messages/")),
         ("post", report_url(public_id, "threads/130001/messages/")),
+        ("get", report_url(public_id, "versions/1/export/csv/")),
+        ("get", report_url(public_id, "recipients/")),
+        ("post", report_url(public_id, "recipients/NPA/outside/")),
+        ("get", report_url(public_id, "notice/")),
+        ("put", report_url(public_id, "notice/")),
         ("get", f"{BASE}/inbox/{pk}/"),
         ("post", f"{BASE}/inbox/{pk}/acknowledge/"),
+        ("get", f"{BASE}/inbox/{pk}/export/stix/"),
     ]
 
 

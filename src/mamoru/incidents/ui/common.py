@@ -3,27 +3,25 @@
 
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest, HttpResponse
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext, gettext_lazy
 
-from mamoru.incidents.content import SubmissionView
-from mamoru.incidents.exports import EXPORTERS, ExportError, PdfUnavailableError
+from mamoru.incidents.exports import ExportError, PdfUnavailableError
+from mamoru.incidents.selectors import Export
 
 
 def refused(request: HttpRequest, message: str, *, status: int = 403) -> HttpResponse:
     return render(request, "incidents/refused.html", {"message": message}, status=status)
 
 
-def download(
-    request: HttpRequest, fmt: str, views: list[SubmissionView], stem: str
-) -> HttpResponse:
-    """One export of exactly ``views`` (already cut for the person asking)."""
-    exporter = EXPORTERS.get(fmt)
-    if exporter is None:
-        raise Http404
+def download(request: HttpRequest, make: Callable[[], Export]) -> HttpResponse:
+    """Serve the export ``make`` produces (a selector: the gate, the cut and the audit are
+    its job); an unknown format or an object outside the gate raises ``DoesNotExist``."""
     try:
-        body = exporter.render(views)
+        export = make()
     except PdfUnavailableError:
         return refused(
             request, gettext("PDFを作成できません（サーバーにフォントがありません）。"), status=503
@@ -31,8 +29,8 @@ def download(
     except ExportError as error:
         # A format that does not fit this report (the common form is for ransomware and DDoS).
         return refused(request, str(error), status=409)
-    response = HttpResponse(body, content_type=exporter.media_type)
-    response["Content-Disposition"] = f'attachment; filename="{stem}.{exporter.file_extension}"'
+    response = HttpResponse(export.body, content_type=export.media_type)
+    response["Content-Disposition"] = f'attachment; filename="{export.filename}"'
     response["Cache-Control"] = "no-store"
     return response
 
@@ -42,4 +40,5 @@ EXPORT_LABELS = {
     "csv": "CSV",
     "stix": "STIX 2.1（JSON）",
     "ppc": gettext_lazy("個人情報保護委員会の報告項目"),
+    "common": gettext_lazy("ランサムウェア・DDoS攻撃の共通様式"),
 }

@@ -7,6 +7,7 @@ Registered when this module is imported: ``IncidentsConfig.ready()`` imports it.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.http import HttpRequest
@@ -25,8 +26,9 @@ from mamoru.core.navigation import (
     home_panel,
     nav_entry,
 )
-from mamoru.incidents import due, selectors
+from mamoru.incidents import due, selectors, services
 from mamoru.incidents.models import ReportStatus
+from mamoru.incidents.ui import labels
 from mamoru.orgs.principal import Principal
 
 MAX_ENTRIES = 10
@@ -94,11 +96,28 @@ nav_entry(
 )
 
 
+nav_entry(
+    NavEntry(
+        key="incidents.approvers",
+        label=gettext_lazy("報告の承認者と代理者"),
+        url_name="incidents:approvers",
+        order=16,
+        description=gettext_lazy(
+            "CISOが不在のときにインシデント報告を承認する代理者を指名します。"
+        ),
+        show=lambda p: (
+            _reports(p) and (p.can(Permission.REPORTS_APPROVE) or p.can(Permission.MEMBERS_MANAGE))
+        ),
+    )
+)
+
+# The home page previews the newest few; the paged lists it links to have them all.
 PANEL_ROWS = 5
 
 
 def _report_panel(request: HttpRequest, principal: Principal | None) -> dict[str, Any] | None:
-    """A local government's start of incident reporting: the button, and its latest reports."""
+    """A local government's start of incident reporting: the button to the start page (for
+    everyone, so that a viewer too finds what to do first), and its latest reports."""
     if not _reports(principal):
         return None
     assert principal is not None
@@ -124,68 +143,88 @@ def _link(report: Any) -> str:
     return reverse("incidents:report", args=[report.public_id])
 
 
+def _entries(shown: list[str], total: int) -> list[str]:
+    """The first entries of an item, and how many more the linked page lists."""
+    more = total - len(shown)
+    return [*shown, _("ほか%(count)d件") % {"count": more}] if more > 0 else shown
+
+
 @attention_check
 def incident_reports_awaiting_approval(
     request: HttpRequest, principal: Principal | None
 ) -> Attention | None:
-    if principal is None or not principal.can(Permission.REPORTS_APPROVE):
+    if principal is None or not principal.organisation.is_local_government:
         return None
-    waiting = list(
-        selectors.reports_own(principal=principal).filter(status=ReportStatus.AWAITING_APPROVAL)[
-            :MAX_ENTRIES
-        ]
-    )
-    if not waiting:
+    if not services.may_approve(principal):
         return None
+    waiting = selectors.reports_own(principal=principal, status=ReportStatus.AWAITING_APPROVAL)
+    total = waiting.count()
+    if not total:
+        return None
+    first = list(waiting[:MAX_ENTRIES])
     return Attention(
         key="incident-reports-awaiting-approval",
         level=Level.DANGER,
-        title=_("承認を待っているインシデント報告があります（%(count)d件）")
-        % {"count": len(waiting)},
+        title=_("承認を待っているインシデント報告があります（%(count)d件）") % {"count": total},
         detail=_("内容を確認して承認すると、法令等で定められた宛先へ報告が届きます。"),
-        url=reverse("incidents:report_approve", args=[waiting[0].public_id])
-        if len(waiting) == 1
+        url=reverse("incidents:report_approve", args=[first[0].public_id])
+        if total == 1
         else reverse("incidents:reports") + "?status=awaiting_approval",
         action=_("承認する報告を開く"),
-        entries=[r.title for r in waiting],
+        entries=_entries([f"{r.number} {r.title}" for r in first], total),
     )
+
+
+def _owed_by(principal: Principal, now: datetime) -> list[due.Owed]:
+    """Everything the principal's organisation owes: 第一報 of drafts never sent, 確報 of
+    the rest (overdue or due within ``due.DUE_SOON``), earliest first."""
+    drafts = selectors.reports_own(principal=principal).filter(
+        status__in=[ReportStatus.DRAFT, ReportStatus.AWAITING_APPROVAL], submissions__isnull=True
+    )
+    owed = [o for report in drafts for o in due.draft_owed(report)]
+    owed += due.delivery_owed(
+        [
+            d
+            for d in selectors.deliveries_overdue(principal=principal, now=now)
+            if d.report.organisation_id == principal.organisation.pk
+        ]
+    )
+    owed += due.delivery_owed(
+        selectors.deliveries_due_soon(principal=principal, until=now + due.DUE_SOON, now=now)
+    )
+    return due.pressing(owed, now=now)
 
 
 @attention_check
 def incident_deadlines(request: HttpRequest, principal: Principal | None) -> Attention | None:
-    if principal is None:
+    if principal is None or not principal.organisation.is_local_government:
         return None
     now = timezone.now()
-    overdue = [
-        d
-        for d in selectors.deliveries_overdue(principal=principal, now=now)[:MAX_ENTRIES]
-        if d.report.organisation_id == principal.organisation.pk
-    ]
-    soon = list(
-        selectors.deliveries_due_soon(principal=principal, until=now + due.DUE_SOON, now=now)[
-            :MAX_ENTRIES
-        ]
-    )
-    if not overdue and not soon:
+    owed = _owed_by(principal, now)
+    if not owed:
         return None
+    overdue = [o for o in owed if o.state(now=now) is due.State.OVERDUE]
     entries = [
-        _("%(recipient)s: 「%(title)s」の確報 — %(state)s")
+        _("%(recipient)s: 「%(title)s」の%(phase)s — %(state)s（%(due)s）")
         % {
-            "recipient": d.recipient.name,
-            "title": d.report.title,
-            "state": _("期限切れ") if d in overdue else _("2日以内が期限"),
+            "recipient": labels.body_name(o.recipient_code, o.recipient_name),
+            "title": o.report.title,
+            "phase": labels.label(labels.PHASES, o.phase.value),
+            "state": _("期限切れ") if o in overdue else _("2日以内が期限"),
+            "due": labels.when(o.due_at),
         }
-        for d in [*overdue, *soon]
+        for o in owed[:MAX_ENTRIES]
     ]
-    first = [*overdue, *soon][0]
     return Attention(
         key="incident-deadlines",
         level=Level.DANGER if overdue else Level.WARNING,
-        title=_("インシデント報告の期限が迫っています"),
-        detail=_("宛先ごとの期限までに続報又は確報を提出してください。"),
-        url=_link(first.report),
+        title=_("インシデント報告の期限を過ぎています")
+        if overdue
+        else _("インシデント報告の期限が迫っています"),
+        detail=_("宛先ごとの期限までに、分かっていることだけで報告を提出してください。"),
+        url=_link(owed[0].report),
         action=_("報告を開く"),
-        entries=entries,
+        entries=_entries(entries, len(owed)),
     )
 
 
@@ -195,17 +234,23 @@ def incident_inbox_unacknowledged(
 ) -> Attention | None:
     if principal is None:
         return None
-    pending = list(selectors.inbox(principal=principal, unacknowledged=True)[:MAX_ENTRIES])
-    if not pending:
+    waiting = selectors.inbox(principal=principal, unacknowledged=True)
+    total = waiting.count()
+    if not total:
         return None
+    pending = list(waiting[:MAX_ENTRIES])
     return Attention(
         key="incident-inbox-unacknowledged",
         level=Level.WARNING,
-        title=_("受領を確認していないインシデント報告があります"),
-        detail=_("受信箱で報告を開き、「受領を確認する」を押してください。"),
+        title=_("受領を確認していないインシデント報告があります（%(count)d件）") % {"count": total},
+        detail=_(
+            "受信箱で報告を開き、「受領を確認する」を押してください。まとめて確認もできます。"
+        ),
         url=reverse("incidents:inbox_item", args=[pending[0].pk])
-        if len(pending) == 1
-        else reverse("incidents:inbox") + "?unacknowledged=1",
+        if total == 1
+        else reverse("incidents:inbox") + "?status=unacknowledged",
         action=_("受け付けた報告を開く"),
-        entries=[f"{d.report.organisation.name}: {d.report.title}" for d in pending],
+        entries=_entries(
+            [f"{d.report.organisation.name}: {d.report.title}" for d in pending], total
+        ),
     )

@@ -1,6 +1,7 @@
 """Writes of the organisations app; each takes the acting principal and checks it."""
 
 from mamoru.orgs.services.acting import acting_organisation_choose
+from mamoru.orgs.services.contacts import organisation_contact_update
 from mamoru.orgs.services.invitations import (
     INVITATION_DAYS,
     invitation_accept,
@@ -42,5 +43,6 @@ __all__ = [
     "membership_add",
     "membership_remove",
     "membership_role_change",
+    "organisation_contact_update",
     "organisations_import",
 ]

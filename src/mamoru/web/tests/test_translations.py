@@ -203,27 +203,24 @@ def test_the_new_report_form_is_in_english(cast: Cast, signed_in: SignIn) -> Non
     assert response.status_code == 200
     html = response.text
     assert '<html lang="en">' in html
-    assert "<h1>New incident report</h1>" in html
+    assert "<h1>What happened and when it was noticed</h1>" in html
     for heading in [
-        "1. What happened",
-        "2. When it happened",
-        "4. Personal information",
-        "8. Sharing (TLP)",
-        "Type of incident",
-        "When it was noticed (awareness)",
-        "Includes sensitive personal information",
-        "Personal Information Protection Commission (PPC)",
-        "Save draft",
-        "Save and ask the CISO for approval",
+        "What happened?",
+        "Ransomware",
+        "Files are encrypted and cannot be opened",  # each choice explained
+        "When was it noticed?",
+        "Time (leave blank if unknown)",
+        "Use the time now",
+        "Save and continue",
+        "Step 1 of",
     ]:
         assert heading in html, heading
     for japanese in [
         "新しいインシデント報告",
-        "何が起きたか",
-        "インシデントの種別",
-        "気づいた日時",
-        "要配慮個人情報",
-        "下書きを保存する",
-        "共有範囲",
+        "何が起きましたか",
+        "ランサムウェア",
+        "気づきましたか",
+        "今の日時を入れる",
+        "保存して次へ",
     ]:
         assert japanese not in html, japanese
