@@ -17,14 +17,20 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.contrib.auth import SESSION_KEY
 from django.http import HttpRequest, HttpResponseBase
 from django.utils.cache import add_never_cache_headers
 
 
 def _acting(request: HttpRequest) -> bool:
     """Whether the request came from a signed-in person or a token (DRF's token
-    authentication sets the wrapped request's ``user`` too)."""
+    authentication sets the wrapped request's ``user`` too). The session is asked as
+    well: a view that authenticates by token only (TAXII) sets ``user`` to anonymous for
+    a person who is signed in all the same."""
     if "HTTP_AUTHORIZATION" in request.META:
+        return True
+    session = getattr(request, "session", None)
+    if session is not None and SESSION_KEY in session:
         return True
     user = getattr(request, "user", None)
     return bool(user is not None and user.is_authenticated)
