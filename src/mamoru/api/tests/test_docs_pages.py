@@ -144,7 +144,7 @@ def test_redoc_shows_every_operation_with_the_csp_on(visit: Any, summaries: list
     # ReDoc's own search (a worker the page allows) finds an operation.
     seen.page.get_by_placeholder("Search...").fill("APIトークン")
     found = seen.page.get_by_role("search").get_by_role("menuitem").filter(has_text="APIトークン")
-    expect(found.first).to_be_visible()
+    expect(found.first).to_be_visible(timeout=30_000)  # the index is built in a worker
     assert seen.csp_violations() == []
     assert seen.refused == []
     assert seen.page_errors() == []

@@ -143,7 +143,7 @@ def campaign_create(
 def _locked_campaign(campaign: Campaign) -> Campaign:
     return (
         Campaign.objects.unscoped("the service checked the principal against this campaign")
-        .select_for_update()
+        .select_for_update(of=("self",))  # the related rows are read, not locked
         .select_related("framework", "owner")
         .get(pk=campaign.pk)
     )

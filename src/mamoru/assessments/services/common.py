@@ -55,7 +55,7 @@ def locked(target: Target) -> Target:
     """The target row, locked for this transaction, with what the checks read."""
     return (
         Target.objects.unscoped("the service checked the principal against this target")
-        .select_for_update()
+        .select_for_update(of=("self",))  # the related rows are read, not locked
         .select_related("campaign__framework", "organisation", "current_submission")
         .get(pk=target.pk)
     )

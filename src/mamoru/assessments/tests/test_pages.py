@@ -209,3 +209,22 @@ def test_the_pages_speak_english_when_asked(
     assert "<h1>Implementation surveys</h1>" in listing
     assert "Progress by section" in page
     assert "Export the questionnaire to Excel" in page
+
+
+def test_a_submitted_answer_is_shown_to_its_organisation_without_working_rows(
+    cast: Cast, national: Campaign, signed_in: SignIn
+) -> None:
+    """Answers imported as a submission (the operators' bulk import) have no working rows:
+    the organisation still sees what it submitted, read-only."""
+    target = target_of(national, CHIYODA)
+    answers = uniform(target.campaign.framework, target.size_class, "partial")
+    submit(target, answers)
+    Answer.objects.unscoped("test: as the bulk import leaves it").filter(target=target).delete()
+    client = signed_in(cast.chiyoda)
+    page = client.get(reverse("assessments:target", args=[target.pk])).content.decode()
+    assert f"{len(answers)}<span" in page  # answered items / applicable
+    assert "提出した回答です" in page
+    section = client.get(reverse("assessments:section", args=[target.pk, "organisation"]))
+    text = section.content.decode()
+    assert "一部実施" in text
+    assert 'name="option"' not in text  # read-only

@@ -50,15 +50,17 @@ def sections_of(framework: Framework, size_class: str, answered: set[str]) -> li
 
 
 def _answered(principal: Principal, target: Target) -> dict[str, str]:
-    """Item → option: the working answers for the organisation itself, the current
-    submission for a supervisor."""
-    if target.organisation_id == principal.organisation.pk:
+    """Item → option: the working answers while the organisation itself may still change
+    them, otherwise the current submission (a supervisor, a closed campaign, answers
+    imported as a submission)."""
+    own = target.organisation_id == principal.organisation.pk
+    submission = target.current_submission
+    if own and (submission is None or role_of(principal, target).answering):
         return {
             k: a.option_id
             for k, a in selectors.answers_of(principal=principal, target=target).items()
             if a.option_id
         }
-    submission = target.current_submission
     return dict(submission.answers) if submission else {}
 
 
@@ -131,6 +133,17 @@ def _item_context(
     items: list[Item],
 ) -> list[dict[str, Any]]:
     answers = selectors.answers_of(principal=principal, target=target)
+    submission = target.current_submission
+    if submission is not None and not role_of(principal, target).answering:
+        answers = {  # read-only: what was submitted, not the working rows
+            item_id: Answer(
+                target=target,
+                item_id=item_id,
+                option_id=option,
+                comment=submission.comments.get(item_id, ""),
+            )
+            for item_id, option in submission.answers.items()
+        }
     evidence = selectors.evidence_of(principal=principal, target=target)
     found = contradictions.contradictions_for(
         principal=principal,

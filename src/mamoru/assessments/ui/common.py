@@ -19,10 +19,12 @@ from mamoru.orgs.principal import Principal
 @dataclass(frozen=True)
 class Role:
     """How the principal stands to a target: the organisation itself (may it edit,
-    submit?) or a reviewer (its supervisor or the campaign's sender). Buttons only."""
+    submit?) or a reviewer (its supervisor or the campaign's sender): the buttons shown, and
+    whether the working answers or the submitted ones are."""
 
     own: bool
     can_edit: bool
+    answering: bool  # its own, the campaign open and the target not yet submitted
     can_submit: bool
     can_review: bool
 
@@ -37,6 +39,7 @@ def role_of(principal: Principal, target: Target) -> Role:
     }
     return Role(
         own=own,
+        answering=editable,
         can_edit=editable and principal.can(Permission.DATA_EDIT),
         can_submit=editable and principal.can(Permission.REPORTS_APPROVE),
         can_review=reviewer

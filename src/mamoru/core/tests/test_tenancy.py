@@ -24,12 +24,50 @@ NOT_RUNTIME = {"tests", "migrations", "app_template", "testing"}
 
 
 def tenant_model_names() -> set[str]:
-    names = set()
-    for model in apps.get_models():
-        tenancy = tenancy_of(model)
-        if tenancy is not None and tenancy.is_tenant:
-            names.add(model.__name__)
-    return names
+    return {name for _, name in tenant_models()}
+
+
+def tenant_models() -> set[tuple[str, str]]:
+    """Every tenant model as (its app's package, its class name): two apps may both have a
+    ``Campaign``, one tenant data and one shared."""
+    return {
+        (_app_package(model.__module__), model.__name__)
+        for model in apps.get_models()
+        if (tenancy := tenancy_of(model)) is not None and tenancy.is_tenant
+    }
+
+
+def _app_package(module: str) -> str:
+    return ".".join(module.split(".")[:2])
+
+
+def _module_of(path: Path, root: Path) -> str:
+    return ".".join(path.relative_to(root).with_suffix("").parts)
+
+
+def tenant_names_bound_in(path: Path, tree: ast.Module, root: Path = PACKAGE.parent) -> set[str]:
+    """The names by which ``path`` refers to tenant models: what it imports from an app that
+    has them (relative imports resolved), and the tenant models it defines itself."""
+    models = tenant_models()
+    module = _module_of(path, root)
+    package = module.split(".")[:-1] if path.name != "__init__.py" else module.split(".")
+    own = _app_package(module)
+    bound = {
+        node.name
+        for node in tree.body
+        if isinstance(node, ast.ClassDef) and (own, node.name) in models
+    }
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.ImportFrom):
+            continue
+        if node.level:
+            base = package[: len(package) - node.level + 1]
+            source = ".".join([*base, *([node.module] if node.module else [])])
+        else:
+            source = node.module or ""
+        app = _app_package(source)
+        bound |= {a.asname or a.name for a in node.names if (app, a.name) in models}
+    return bound
 
 
 def _parents(tree: ast.AST) -> dict[ast.AST, ast.AST]:
@@ -106,7 +144,21 @@ def test_every_tenant_model_has_the_gated_manager() -> None:
 
 @pytest.mark.parametrize("path", runtime_files(), ids=lambda p: str(p.relative_to(PACKAGE)))
 def test_no_tenant_query_outside_the_gate(path: Path) -> None:
-    assert ungated_queries(path, tenant_model_names()) == []
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    assert ungated_queries(path, tenant_names_bound_in(path, tree)) == []
+
+
+def test_a_shared_model_named_like_a_tenant_model_is_told_apart(tmp_path: Path) -> None:
+    app = tmp_path / "mamoru" / "progress" / "selectors"
+    app.mkdir(parents=True)
+    shared, tenant = app / "shared.py", app / "tenant.py"
+    shared.write_text("from ..models import Campaign\nCampaign.objects.filter(pk=1)\n")
+    tenant.write_text("from mamoru.assessments.models import Campaign\nCampaign.objects.all()\n")
+    for path in (shared, tenant):
+        tree = ast.parse(path.read_text())
+        path_names = tenant_names_bound_in(path, tree, root=tmp_path)
+        assert ("Campaign" in path_names) is (path is tenant)
+        assert bool(ungated_queries(path, path_names, root=tmp_path)) is (path is tenant)
 
 
 def test_the_lint_catches_each_way_around_the_gate(tmp_path: Path) -> None:

@@ -120,7 +120,7 @@ def _timeline_rows(view: SubmissionView) -> list[tuple[str, str]]:
     moments = [
         ("発生日時", timeline.started),
         ("認知日時", timeline.aware),
-        ("報告対象事態と判断した日時", timeline.determined),
+        ("報告対象事態を知った日時（職員が知った時点）", timeline.determined),
         ("封じ込め日時", timeline.contained),
     ]
     return [(name, dual_datetime(m)) for name, m in moments if m is not None]

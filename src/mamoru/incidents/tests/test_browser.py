@@ -152,6 +152,16 @@ def test_the_other_incident_pages_pass_axe(people: Cast, visit: Any) -> None:
     english.check(f"/incidents/reports/{report.public_id}/", "report-detail-en")
     for step in ("sharing", "personal", "others", "timeline"):
         visit(people.chiyoda).check(f"/incidents/reports/{report.public_id}/steps/{step}/", step)
+    changed = content_dict(people=250)
+    changed["sections"]["actions"] = "全職員のパスワードを変更した。"
+    services.report_update_draft(
+        report=report, principal=principal(people.chiyoda), content=changed
+    )
+    services.report_approve_and_submit(report=report, principal=principal(ciso_user))
+    compare = visit(people.chiyoda).check(
+        f"/incidents/reports/{report.public_id}/compare/?from_version=1&to_version=2", "compare"
+    )
+    expect(compare.locator("main")).to_contain_text("全職員のパスワードを変更した。")
 
 
 PHONE_PAGES = (

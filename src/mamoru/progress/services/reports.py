@@ -230,7 +230,7 @@ def report_submit(*, principal: Actor, report: MonthlyReport) -> MonthlyReport:
     _check_editor(principal, report.organisation)
     report = (
         MonthlyReport.objects.unscoped("the service checked the principal")
-        .select_for_update()
+        .select_for_update(of=("self",))  # the related rows are read, not locked
         .select_related("campaign", "organisation")
         .get(pk=report.pk)
     )

@@ -47,8 +47,11 @@ def test_a_municipality_reports_and_the_prefecture_and_nation_watch(
         "button", name="提出する", exact=True
     ).click()  # refused: the late items have no reason yet
     expect(page.locator(".message--error")).to_contain_text("遅れの理由を選んでください")
-    for select in page.locator("select[name^=reason-]").all():
-        select.select_option("vendor")
+    # the autosave answers before the person clicks again (the live server shares one
+    # in-memory SQLite connection between its threads, so overlapping requests collide)
+    with page.expect_response(lambda r: r.request.method == "POST"):
+        for select in page.locator("select[name^=reason-]").all():
+            select.select_option("vendor")
     page.get_by_role("button", name="下書きを保存").click()
     page.get_by_role("button", name="提出する", exact=True).click()
     expect(page.locator(".message--success")).to_contain_text("報告を提出しました")
