@@ -1,4 +1,4 @@
-"""An identifier no database can hold (beyond a signed 64-bit integer) names nothing: every
+"""What fuzzing as every role found, kept as plain tests. An identifier no database can hold (beyond a signed 64-bit integer) names nothing: every
 operation with an integer in its path answers 404 to it, for a member of the organisation
 and for the nation, never a server error (SQLite cannot even bind such a number)."""
 
@@ -9,6 +9,8 @@ import re
 import pytest
 from drf_spectacular.generators import SchemaGenerator
 
+from mamoru.incidents.testing import add_member
+from mamoru.incidents.tests.factories import submitted_report
 from mamoru.testing import CHIYODA, Cast, SignIn
 
 TOO_BIG = str(2**70)
@@ -49,3 +51,18 @@ def test_an_id_beyond_any_database_is_not_found(cast: Cast, signed_in: SignIn, w
         for method, path, integers in operations
     }
     assert {call: status for call, status in answers.items() if status != 404} == {}
+
+
+@pytest.mark.django_db
+def test_an_export_the_report_has_not_is_not_found(cast: Cast, signed_in: SignIn) -> None:
+    """Found by fuzzing as every role: the common form (ransomware and DDoS only) of any
+    other report was a server error, for its author and its recipients alike."""
+    ciso = add_member("chiyoda_ciso", cast.org(CHIYODA))
+    sent = submitted_report(cast.chiyoda, ciso, people=150)  # a leak, not ransomware
+    client = signed_in(cast.chiyoda, api=True)
+    client.raise_request_exception = False
+    response = client.get(f"/api/v1/incidents/reports/{sent.public_id}/versions/1/export/common/")
+    assert response.status_code == 404
+    assert "ランサムウェア" in response.json()["detail"]
+    csv = client.get(f"/api/v1/incidents/reports/{sent.public_id}/versions/1/export/csv/")
+    assert csv.status_code == 200
