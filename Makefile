@@ -63,6 +63,7 @@ app-template:
 
 deploy-check:
 	MAMORU_ENV=production MAMORU_SECRET_KEY=$$(head -c 48 /dev/urandom | base64) \
+	MAMORU_OTP_ENCRYPTION_KEYS=$$(head -c 32 /dev/urandom | base64 | tr '+/' '-_') \
 	MAMORU_ALLOWED_HOSTS=mamoru.example.lg.jp $(BIN)/mamoru check --deploy --fail-level WARNING
 
 suite-sqlite:

@@ -2,11 +2,15 @@
 
 Defaults are for the embedded set-up (``make run``: SQLite, database task queue).
 ``MAMORU_ENV=production`` switches every security default on, and refuses to start
-without a real secret key. Nothing is computed after this module.
+without real keys: the secret key, the audit key (or the secret key) and the keys that
+encrypt authenticator seeds — never a development value, never a short one. Nothing is
+computed after this module.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import os
 from pathlib import Path
 from urllib.parse import parse_qsl, unquote, urlsplit
@@ -79,17 +83,63 @@ def database_from_url(url: str) -> dict[str, object]:
     raise ValueError(f"MAMORU_DATABASE_URL: unsupported scheme {parts.scheme!r}")
 
 
+# The keys of the local demo: public (they are in this file), so production refuses them.
+DEVELOPMENT_SECRET_KEY = "insecure-development-key-do-not-use-in-production-" + "x" * 20
+# A key shorter than this is refused in production: 32 random characters carry far more
+# than the 128 bits an HMAC key needs, and a short one is a password someone chose.
+MIN_PRODUCTION_KEY_LENGTH = 32
+
+
+def production_key(name: str, value: str) -> str:
+    """``value`` if it can key production (set, not a development key, long enough);
+    otherwise the platform refuses to start, naming the setting."""
+    if not value:
+        raise RuntimeError(f"MAMORU_{name} (or MAMORU_{name}_FILE) is required in production")
+    if value == DEVELOPMENT_SECRET_KEY:
+        raise RuntimeError(f"MAMORU_{name} is the public development key: set a real one")
+    if len(value) < MIN_PRODUCTION_KEY_LENGTH:
+        raise RuntimeError(
+            f"MAMORU_{name} is shorter than {MIN_PRODUCTION_KEY_LENGTH} characters: "
+            "use a long random value (e.g. `openssl rand -base64 48`)"
+        )
+    return value
+
+
+def fernet_keys(name: str, values: list[str]) -> list[str]:
+    """``values`` if each is a Fernet key (32 bytes in URL-safe base64), else a refusal."""
+    for position, value in enumerate(values, start=1):
+        try:
+            raw = base64.urlsafe_b64decode(value.encode("ascii"))
+        except (ValueError, UnicodeEncodeError):
+            raw = b""
+        if len(raw) != 32:
+            raise RuntimeError(
+                f"MAMORU_{name}: key {position} is not a Fernet key (32 bytes in URL-safe "
+                "base64; make one with `mamoru accounts new-otp-key`)"
+            )
+    return values
+
+
+def development_fernet_key(secret_key: str) -> str:
+    """A Fernet key derived from the (development) secret key, for the local demo only."""
+    digest = hashlib.sha256(b"mamoru otp seed encryption\n" + secret_key.encode()).digest()
+    return base64.urlsafe_b64encode(digest).decode("ascii")
+
+
 ENV = env_str("ENV", "development")
 PRODUCTION = ENV == "production"
 DEBUG = env_bool("DEBUG", default=False)
 
+# Settings that fell back to a development value (the demo says so when it starts).
+DEVELOPMENT_KEYS: list[str] = []
+
 SECRET_KEY = env_str("SECRET_KEY", "")
-if not SECRET_KEY:
-    if PRODUCTION:
-        raise RuntimeError(
-            "MAMORU_SECRET_KEY (or MAMORU_SECRET_KEY_FILE) is required in production"
-        )
-    SECRET_KEY = "insecure-development-key-do-not-use-in-production-" + "x" * 20
+if PRODUCTION:
+    SECRET_KEY = production_key("SECRET_KEY", SECRET_KEY)
+elif not SECRET_KEY:
+    SECRET_KEY = DEVELOPMENT_SECRET_KEY
+if SECRET_KEY == DEVELOPMENT_SECRET_KEY:
+    DEVELOPMENT_KEYS.append("MAMORU_SECRET_KEY")
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
@@ -107,7 +157,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_otp",
-    "django_otp.plugins.otp_totp",
+    # django-otp's own TOTP plugin is not installed: it stores seeds in plain form; the
+    # authenticators are mamoru.accounts.models.TotpDevice (seeds encrypted at rest).
     "django_otp.plugins.otp_static",
     "axes",
     "csp",
@@ -131,6 +182,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Right after WhiteNoise (static files keep their caching), outside everything else so
+    # it sees every answer, error pages included: no-store for signed-in people and tokens.
+    "mamoru.core.middleware.PrivateResponsesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -324,8 +378,36 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "mamoru <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # The audit chain is keyed: whoever can write the database but not read this key cannot
-# forge a chain that verifies. Defaults to the secret key.
-AUDIT_KEY = env_str("AUDIT_KEY", SECRET_KEY)
+# forge a chain that verifies. Defaults to the secret key (then rotating the secret key
+# makes the existing chain unverifiable: set a key of its own in production).
+AUDIT_KEY = env_str("AUDIT_KEY", "") or SECRET_KEY
+if PRODUCTION:
+    AUDIT_KEY = production_key("AUDIT_KEY", AUDIT_KEY)
+if AUDIT_KEY == DEVELOPMENT_SECRET_KEY:
+    DEVELOPMENT_KEYS.append("MAMORU_AUDIT_KEY")
+# Signed checkpoints of the audit chain (count and head digest, HMAC with AUDIT_KEY) are
+# appended to this file by the scheduler, and always written to the log: keep either
+# somewhere the database's administrators cannot rewrite. `mamoru audit verify
+# --checkpoint FILE` then detects a chain shortened or rewritten behind a checkpoint.
+AUDIT_CHECKPOINT_FILE = env_str("AUDIT_CHECKPOINT_FILE", "")
+AUDIT_CHECKPOINT_MINUTES = env_int("AUDIT_CHECKPOINT_MINUTES", 60)
+
+# Authenticator (TOTP) seeds are encrypted at rest with Fernet (mamoru.accounts.seeds).
+# Comma-separated: the first key encrypts, every key decrypts, so a new key is put first
+# and the old one removed after `mamoru accounts rotate-otp-key` (README: "Rotating
+# keys"). Development derives one from the secret key; production requires real ones.
+OTP_ENCRYPTION_KEYS = env_list("OTP_ENCRYPTION_KEYS", [])
+if not OTP_ENCRYPTION_KEYS:
+    if PRODUCTION:
+        raise RuntimeError(
+            "MAMORU_OTP_ENCRYPTION_KEYS (or MAMORU_OTP_ENCRYPTION_KEYS_FILE) is required in "
+            "production (make one with `mamoru accounts new-otp-key`)"
+        )
+    OTP_ENCRYPTION_KEYS = [development_fernet_key(SECRET_KEY)]
+    DEVELOPMENT_KEYS.append("MAMORU_OTP_ENCRYPTION_KEYS")
+OTP_ENCRYPTION_KEYS = fernet_keys("OTP_ENCRYPTION_KEYS", OTP_ENCRYPTION_KEYS)
+if PRODUCTION and development_fernet_key(DEVELOPMENT_SECRET_KEY) in OTP_ENCRYPTION_KEYS:
+    raise RuntimeError("MAMORU_OTP_ENCRYPTION_KEYS holds the public development key")
 # Reverse proxies in front of the platform: only then is X-Forwarded-For believed.
 MAMORU_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 AXES_IPWARE_PROXY_COUNT = MAMORU_TRUSTED_PROXY_COUNT or None
@@ -377,7 +459,8 @@ REST_FRAMEWORK = {
         "user": env_str("API_USER_RATE", "1200/min"),
     },
     # A JSON API: forms and multipart bodies cannot carry the nested report structure.
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    # Bodies too large or nested too deep are refused before parsing (a 400, never a 500).
+    "DEFAULT_PARSER_CLASSES": ["mamoru.api.parsers.BoundedJSONParser"],
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
@@ -398,6 +481,9 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_SETTINGS": {"validatorUrl": None},
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # PATCH operations validate their whole body (a role change names the role): no
+    # "Patched" component with every field optional.
+    "COMPONENT_SPLIT_PATCH": False,
     # Several operations answer fields named "status", "kind", "category" or "tlp" with
     # different choices: name each set.
     "ENUM_NAME_OVERRIDES": {

@@ -22,4 +22,5 @@ class AccountsConfig(AppConfig):
         "accounts.mfa.verify": _("二要素認証の確認"),
         "accounts.mfa.disable": _("二要素認証を解除"),
         "accounts.mfa.recovery_regenerate": _("リカバリーコードを再発行"),
+        "accounts.otp_key.rotate": _("認証アプリの秘密鍵を新しい暗号鍵で再暗号化"),
     }

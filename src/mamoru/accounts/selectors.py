@@ -15,9 +15,8 @@ from django.apps import apps
 from django.conf import settings
 from django.utils.module_loading import import_string
 from django_otp.models import Device
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from mamoru.accounts.models import ApiToken, RecoveryCode, RecoveryCodeDevice, User
+from mamoru.accounts.models import ApiToken, RecoveryCode, RecoveryCodeDevice, TotpDevice, User
 
 
 def token_digest(plaintext: str) -> str:
@@ -65,8 +64,11 @@ def users_with_mfa(user_ids: Iterable[int]) -> set[int]:
     return found
 
 
-def totp_device_of(*, user: User, confirmed: bool = True) -> TOTPDevice | None:
-    return TOTPDevice.objects.filter(user=user, confirmed=confirmed).order_by("-pk").first()
+def totp_device_of(*, user: User, confirmed: bool = True) -> TotpDevice | None:
+    device: TotpDevice | None = (
+        TotpDevice.objects.filter(user=user, confirmed=confirmed).order_by("-pk").first()
+    )
+    return device
 
 
 def recovery_device_of(*, user: User) -> RecoveryCodeDevice | None:
@@ -77,7 +79,7 @@ def recovery_device_of(*, user: User) -> RecoveryCodeDevice | None:
 
 
 def has_confirmed_device(*, user: User) -> bool:
-    exists: bool = TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+    exists: bool = TotpDevice.objects.filter(user=user, confirmed=True).exists()
     return exists
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
@@ -17,10 +18,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django_otp import verify_token as otp_verify_token
 from django_otp.models import Device
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from mamoru.accounts.models import RecoveryCode, RecoveryCodeDevice, User
+from mamoru.accounts.models import RecoveryCode, RecoveryCodeDevice, TotpDevice, User
 from mamoru.accounts.recovery import RECOVERY_CODE_COUNT, recovery_code_digest, recovery_code_new
+from mamoru.accounts.seeds import SeedUndecryptable, seed_reencrypt
 from mamoru.accounts.selectors import recovery_device_of, totp_device_of
 from mamoru.audit.models import Outcome
 from mamoru.audit.services import audit_record
@@ -135,14 +136,16 @@ def logout_record(*, user: User) -> None:
 # Second factor ------------------------------------------------------------------------
 
 
-def totp_device_start(*, user: User) -> TOTPDevice:
+def totp_device_start(*, user: User) -> TotpDevice:
     """The unconfirmed authenticator being set up (created on first call, then reused so
     that reloading the page keeps the same QR code)."""
-    device = totp_device_of(user=user, confirmed=False)
-    if device is not None:
-        return device
+    pending = totp_device_of(user=user, confirmed=False)
+    if pending is not None:
+        return pending
     with transaction.atomic():
-        device = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=False)
+        device: TotpDevice = TotpDevice.objects.create(
+            user=user, name="authenticator", confirmed=False
+        )
         audit_record(action="accounts.mfa.setup_start", actor=user, target=f"user:{user.pk}")
     return device
 
@@ -157,7 +160,7 @@ def _recovery_codes_replace(*, user: User) -> list[str]:
     return codes
 
 
-def totp_device_confirm(*, device: TOTPDevice, code: str) -> list[str] | None:
+def totp_device_confirm(*, device: TotpDevice, code: str) -> list[str] | None:
     """Activate the authenticator if ``code`` is right; returns the new recovery codes
     (to be shown once), or ``None`` when the code is wrong."""
     user = device.user
@@ -170,8 +173,8 @@ def totp_device_confirm(*, device: TOTPDevice, code: str) -> list[str] | None:
         )
         return None
     with transaction.atomic():
-        TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
-        TOTPDevice.objects.filter(pk=device.pk).update(confirmed=True)
+        TotpDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
+        TotpDevice.objects.filter(pk=device.pk).update(confirmed=True)
         device.confirmed = True
         codes = _recovery_codes_replace(user=user)
         audit_record(
@@ -198,7 +201,7 @@ def recovery_codes_regenerate(*, user: User) -> list[str]:
 def mfa_disable(*, user: User) -> None:
     """Remove every second factor of the person (they may set up a new one)."""
     with transaction.atomic():
-        TOTPDevice.objects.filter(user=user).delete()
+        TotpDevice.objects.filter(user=user).delete()
         RecoveryCodeDevice.objects.filter(user=user).delete()
         audit_record(action="accounts.mfa.disable", actor=user, target=f"user:{user.pk}")
 
@@ -228,3 +231,56 @@ def mfa_verify(*, user: User, code: str) -> Device | None:
         details={"method": method},
     )
     return device
+
+
+# Keys ---------------------------------------------------------------------------------
+
+ROTATION_BATCH = 500
+
+
+@dataclass
+class SeedRotation:
+    """What ``otp_seeds_reencrypt`` did: devices re-encrypted, and those no key opens."""
+
+    reencrypted: int = 0
+    undecryptable: list[int] = field(default_factory=list)
+
+
+def _reencrypt_batch(after: int, result: SeedRotation) -> int | None:
+    """Re-encrypt the next batch of devices after id ``after``; the last id, or None at
+    the end. The rows are locked, so a sign-in verifying a code at the same moment (which
+    also locks its device) cannot write the old ciphertext back."""
+    with transaction.atomic():
+        devices = list(
+            TotpDevice.objects.select_for_update()
+            .filter(pk__gt=after)
+            .order_by("pk")
+            .only("pk", "encrypted_key")[:ROTATION_BATCH]
+        )
+        for device in devices:
+            try:
+                ciphertext = seed_reencrypt(device.encrypted_key)
+            except SeedUndecryptable:
+                result.undecryptable.append(device.pk)
+                continue
+            TotpDevice.objects.filter(pk=device.pk).update(encrypted_key=ciphertext)
+            result.reencrypted += 1
+    return devices[-1].pk if len(devices) == ROTATION_BATCH else None
+
+
+def otp_seeds_reencrypt() -> SeedRotation:
+    """Encrypt every authenticator seed again under the newest key of
+    ``OTP_ENCRYPTION_KEYS`` (the first), so the older keys can be removed afterwards.
+
+    Idempotent: running it twice only re-encrypts under the same key again. Devices no
+    key opens are left as they are and listed (their people must set up again)."""
+    result = SeedRotation()
+    after: int | None = 0
+    while after is not None:
+        after = _reencrypt_batch(after, result)
+    audit_record(
+        action="accounts.otp_key.rotate",
+        outcome=Outcome.FAILURE if result.undecryptable else Outcome.SUCCESS,
+        details={"reencrypted": result.reencrypted, "undecryptable": result.undecryptable},
+    )
+    return result

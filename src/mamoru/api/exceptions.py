@@ -4,7 +4,9 @@ statuses everywhere (``mamoru.core.exceptions``), with Japanese ``detail``.
 * ``ObjectDoesNotExist`` from a selector → 404, as if the object did not exist;
 * ``PermissionDenied`` from a service → 403;
 * ``StateConflict`` → 409, ``Unprocessable`` → 422 (keeping the field keys);
-* any other ``ValidationError`` → 400 (keeping the field keys).
+* any other ``ValidationError`` → 400 (keeping the field keys);
+* a body over ``DATA_UPLOAD_MAX_MEMORY_SIZE`` → 400 (``mamoru.api.parsers`` refuses one
+  nested too deep).
 
 API views therefore call selectors and services directly: no try/except of their own.
 """
@@ -13,7 +15,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
@@ -37,6 +40,16 @@ def _detail(exc: DjangoValidationError) -> Any:
     return exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
 
 
+def _translate_request(exc: Exception) -> Exception:
+    if isinstance(exc, RequestDataTooBig):
+        # Django's own limit, met when DRF reads ``request.body`` for the JSON parser.
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        return exceptions.ParseError(
+            _("本文が大きすぎます（上限 %(limit)d バイト）。") % {"limit": limit}
+        )
+    return exc
+
+
 def _translate(exc: Exception) -> Exception:
     if isinstance(exc, ObjectDoesNotExist):
         return exceptions.NotFound(_("見つかりません。"))
@@ -53,4 +66,4 @@ def _translate(exc: Exception) -> Exception:
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """DRF's handler, after mapping the domain's exceptions to API exceptions."""
-    return drf_exception_handler(_translate(exc), context)
+    return drf_exception_handler(_translate(_translate_request(exc)), context)

@@ -51,6 +51,11 @@ _ERRORS: dict[str, tuple[type[serializers.Serializer[object]], str]] = {
     "405": (ErrorOut, "この操作はできません"),
     "429": (ErrorOut, "要求が多すぎます"),
 }
+# A write may meet a record whose state refuses it (``StateConflict``, e.g. removing the
+# organisation's last administrator).
+_WRITE_ERRORS: dict[str, tuple[type[serializers.Serializer[object]], str]] = {
+    "409": (ErrorOut, "この状態ではこの操作はできません"),
+}
 
 
 class MamoruAutoSchema(AutoSchema):
@@ -58,7 +63,8 @@ class MamoruAutoSchema(AutoSchema):
         self, direction: Literal["request", "response"] = "response"
     ) -> dict[str, Any]:
         responses: dict[str, Any] = super()._get_response_bodies(direction)
-        for code, (serializer, description) in _ERRORS.items():
+        errors = _ERRORS if self.method == "GET" else {**_ERRORS, **_WRITE_ERRORS}
+        for code, (serializer, description) in errors.items():
             if code not in responses:
                 response = OpenApiResponse(response=serializer, description=description)
                 responses[code] = self._get_response_for_code(response, code, direction=direction)  # type: ignore[no-untyped-call]

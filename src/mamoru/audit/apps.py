@@ -9,7 +9,6 @@ class AuditConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     absent_rooms = {
         "api": "監査ログは団体の管理者が画面で閲覧し、運用者は `mamoru audit` で検証する",
-        "tasks": "記録は操作と同じトランザクションで書き、検証は `mamoru audit verify` で行う",
     }
     audit_actions = {
         "audit.log.read": _("監査ログを閲覧"),

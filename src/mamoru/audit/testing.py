@@ -4,8 +4,19 @@ from __future__ import annotations
 
 from django.db import connection
 
-SQLITE_TRIGGERS = ("audit_auditevent_no_update", "audit_auditevent_no_delete")
-POSTGRES_TRIGGERS = ("audit_auditevent_append_only", "audit_auditevent_no_truncate")
+SQLITE_TRIGGERS = (
+    "audit_auditevent_no_update",
+    "audit_auditevent_no_delete",
+    "audit_audithead_no_delete",
+    "audit_audithead_advance_only",
+    "audit_audithead_genesis_only",
+)
+POSTGRES_TRIGGERS = (
+    ("audit_auditevent_append_only", "audit_auditevent"),
+    ("audit_auditevent_no_truncate", "audit_auditevent"),
+    ("audit_audithead_append_only", "audit_audithead"),
+    ("audit_audithead_no_truncate", "audit_audithead"),
+)
 
 
 def drop_append_only_triggers() -> None:
@@ -13,10 +24,10 @@ def drop_append_only_triggers() -> None:
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
             for name in SQLITE_TRIGGERS:
-                cursor.execute(f"DROP TRIGGER {name}")
+                cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
         else:
-            for name in POSTGRES_TRIGGERS:
-                cursor.execute(f"DROP TRIGGER {name} ON audit_auditevent")
+            for name, table in POSTGRES_TRIGGERS:
+                cursor.execute(f"DROP TRIGGER IF EXISTS {name} ON {table}")
 
 
 def execute(sql: str, params: list[str | int] | None = None) -> int:
@@ -29,11 +40,13 @@ def trigger_names() -> set[str]:
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
             cursor.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit_auditevent'"
+                "SELECT name FROM sqlite_master WHERE type = 'trigger'"
+                " AND tbl_name IN ('audit_auditevent', 'audit_audithead')"
             )
         else:
             cursor.execute(
-                "SELECT tgname FROM pg_trigger WHERE tgrelid = 'audit_auditevent'::regclass"
+                "SELECT tgname FROM pg_trigger WHERE tgrelid IN"
+                " ('audit_auditevent'::regclass, 'audit_audithead'::regclass)"
                 " AND NOT tgisinternal"
             )
         return {row[0] for row in cursor.fetchall()}

@@ -10,16 +10,22 @@ The walk goes through the entries in id order, in batches, and for each one:
   reported: a PostgreSQL sequence skips values when a transaction that wrote an entry
   rolls back, and an intact link across a gap proves nothing was removed there;
 * finally checks that the head (``AuditHead``) holds the last entry's digest and the
-  number of entries, which catches the deletion of the newest entries.
+  number of entries, which catches the deletion of the newest entries;
+* with checkpoints (``mamoru.audit.checkpoints``, signed and kept outside the database):
+  the N-th entry must carry the digest each checkpoint of N entries recorded, and the
+  chain must be at least as long as every checkpoint — which catches the newest entries
+  deleted *and* the head rewound, and a chain rewritten before a checkpoint.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC
 
 from django.db.models import Q
 
+from mamoru.audit.checkpoints import Checkpoint
 from mamoru.audit.models import AuditEvent, AuditHead
 from mamoru.audit.services import GENESIS, chain_digest, event_payload
 
@@ -93,13 +99,53 @@ def _check_head(last: AuditEvent | None, count: int) -> list[Problem]:
     return problems
 
 
-def audit_chain_verify(*, batch_size: int = BATCH_SIZE) -> VerifyReport:
-    """Walk the whole chain and report every problem found (no writes)."""
+def _when(checkpoint: Checkpoint) -> str:
+    return checkpoint.at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+
+
+def _check_position(
+    event: AuditEvent, position: int, checkpoints: dict[int, list[Checkpoint]]
+) -> list[Problem]:
+    return [
+        Problem(
+            event.pk,
+            f"{_when(c)} の検査点（{position}件目）とダイジェストが一致しません"
+            "（それまでの記録が書き換えられた可能性）",
+        )
+        for c in checkpoints.get(position, [])
+        if c.digest != event.digest
+    ]
+
+
+def _check_length(count: int, checkpoints: Sequence[Checkpoint]) -> list[Problem]:
+    longest = max(checkpoints, key=lambda c: c.count, default=None)
+    if longest is None or longest.count <= count:
+        return []
+    return [
+        Problem(
+            None,
+            f"{_when(longest)} の検査点では{longest.count}件ありましたが、現在は{count}件です"
+            "（末尾の記録が削除された可能性）",
+        )
+    ]
+
+
+def audit_chain_verify(
+    *, batch_size: int = BATCH_SIZE, checkpoints: Sequence[Checkpoint] = ()
+) -> VerifyReport:
+    """Walk the whole chain and report every problem found (no writes), holding it to
+    each of ``checkpoints`` (already checked for their signature)."""
     report = VerifyReport()
+    by_position: dict[int, list[Checkpoint]] = {}
+    for checkpoint in checkpoints:
+        if checkpoint.count > 0:
+            by_position.setdefault(checkpoint.count, []).append(checkpoint)
     previous: AuditEvent | None = None
     for event in _events(batch_size):
         report.problems += _check_event(event, previous)
         report.checked += 1
+        report.problems += _check_position(event, report.checked, by_position)
         previous = event
     report.problems += _check_head(previous, report.checked)
+    report.problems += _check_length(report.checked, checkpoints)
     return report

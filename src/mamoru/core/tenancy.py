@@ -109,7 +109,6 @@ THIRD_PARTY: dict[str, str] = {
     "auth.group": "Django's groups (unused: roles are memberships)",
     "contenttypes.contenttype": "Django's catalogue of models",
     "sessions.session": "a person's sign-in session, not an organisation's record",
-    "otp_totp.totpdevice": "a person's own authenticator",
     "otp_static.staticdevice": "a person's own static codes (unused: recovery codes instead)",
     "otp_static.statictoken": "a person's own static codes (unused: recovery codes instead)",
     "axes.accessattempt": "sign-in attempts by user name and address, for the lockout",

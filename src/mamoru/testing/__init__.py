@@ -18,10 +18,9 @@ from typing import Any
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import totp
-from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.test import APIClient
 
-from mamoru.accounts.models import User
+from mamoru.accounts.models import TotpDevice, User
 from mamoru.orgs.models import Organisation, OrganisationKind
 from mamoru.orgs.principal import System
 from mamoru.orgs.roles import Role
@@ -112,15 +111,36 @@ class Denial:
     refusal_statuses: tuple[int, ...] = (302, 401, 403, 404)
 
 
-def totp_device_for(user: User) -> TOTPDevice:
+def all_denials() -> list[Denial]:
+    """Every app's ``DENIALS`` (``mamoru/<app>/tests/denials.py``): every URL the project
+    routes, with who must be refused it."""
+    import importlib
+    import pkgutil
+
+    import mamoru
+
+    denials: list[Denial] = []
+    for module in pkgutil.iter_modules(mamoru.__path__):
+        if not module.ispkg:
+            continue
+        try:
+            found = importlib.import_module(f"mamoru.{module.name}.tests.denials")
+        except ModuleNotFoundError:
+            continue
+        denials += found.DENIALS
+    return denials
+
+
+def totp_device_for(user: User) -> TotpDevice:
     """A confirmed authenticator for ``user`` (the one they have, or a new one)."""
-    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    device: TotpDevice | None = TotpDevice.objects.filter(user=user, confirmed=True).first()
     if device is None:
-        device = TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+        device = TotpDevice.objects.create(user=user, name="test", confirmed=True)
+    assert device is not None
     return device
 
 
-def totp_now(device: TOTPDevice) -> str:
+def totp_now(device: TotpDevice) -> str:
     """The code the person's authenticator shows now."""
     return f"{totp(device.bin_key, device.step, device.t0, device.digits):0{device.digits}d}"
 

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import factory
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from mamoru.accounts.models import User
+from mamoru.accounts.models import TotpDevice, User
 
 PASSWORD = "correct horse battery staple 42"
 
@@ -33,7 +32,7 @@ class TotpDeviceFactory(factory.django.DjangoModelFactory):
     """A confirmed authenticator app."""
 
     class Meta:
-        model = TOTPDevice
+        model = TotpDevice
 
     user = factory.SubFactory(UserFactory)
     name = "test"

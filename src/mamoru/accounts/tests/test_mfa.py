@@ -7,9 +7,8 @@ import re
 import pytest
 from django.test import Client
 from django.urls import reverse
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from mamoru.accounts.models import RecoveryCode, User
+from mamoru.accounts.models import RecoveryCode, TotpDevice, User
 from mamoru.accounts.recovery import recovery_code_digest
 from mamoru.accounts.selectors import mfa_required_for
 from mamoru.audit.models import AuditEvent
@@ -20,9 +19,9 @@ VERIFY = "/accounts/mfa/verify/"
 CODE = re.compile(r"<code>([a-z2-7]{4}(?:-[a-z2-7]{4}){3})</code>")
 
 
-def set_up_mfa(client: Client, user: User) -> tuple[TOTPDevice, list[str]]:
+def set_up_mfa(client: Client, user: User) -> tuple[TotpDevice, list[str]]:
     client.get(SETUP)
-    device = TOTPDevice.objects.get(user=user, confirmed=False)
+    device = TotpDevice.objects.get(user=user, confirmed=False)
     response = client.post(SETUP, {"otp_token": totp_now(device)})
     assert response.status_code == 200
     return device, CODE.findall(response.content.decode())
@@ -69,7 +68,7 @@ def test_the_setup_page_draws_the_qr_code_itself_and_shows_the_secret(
     client = signed_in(cast.chiyoda, mfa=False)
     response = client.get(SETUP)
     body = response.content.decode()
-    device = TOTPDevice.objects.get(user=cast.chiyoda, confirmed=False)
+    device = TotpDevice.objects.get(user=cast.chiyoda, confirmed=False)
     assert response.status_code == 200
     assert "<svg" in body
     assert "<path" in body
@@ -83,7 +82,7 @@ def test_the_setup_page_draws_the_qr_code_itself_and_shows_the_secret(
     )
     # Reloading keeps the same secret, so a half-scanned code stays valid.
     client.get(SETUP)
-    assert TOTPDevice.objects.filter(user=cast.chiyoda).count() == 1
+    assert TotpDevice.objects.filter(user=cast.chiyoda).count() == 1
 
 
 def test_a_wrong_confirmation_code_does_not_enable_mfa(cast: Cast, signed_in: SignIn) -> None:
@@ -91,7 +90,7 @@ def test_a_wrong_confirmation_code_does_not_enable_mfa(cast: Cast, signed_in: Si
     client.get(SETUP)
     response = client.post(SETUP, {"otp_token": "000000"})
     assert "確認コードが正しくありません" in response.content.decode()
-    assert not TOTPDevice.objects.filter(user=cast.chiyoda, confirmed=True).exists()
+    assert not TotpDevice.objects.filter(user=cast.chiyoda, confirmed=True).exists()
     assert AuditEvent.objects.filter(action="accounts.mfa.enable", outcome="failure").count() == 1
 
 
@@ -182,10 +181,10 @@ def test_disabling_needs_the_password(cast: Cast, signed_in: SignIn) -> None:
     client = signed_in(cast.hachioji)
     refused = client.post("/accounts/mfa/disable/", {"password": "wrong"})
     assert "パスワードが正しくありません" in refused.content.decode()
-    assert TOTPDevice.objects.filter(user=cast.hachioji).exists()
+    assert TotpDevice.objects.filter(user=cast.hachioji).exists()
     done = client.post("/accounts/mfa/disable/", {"password": PASSWORD})
     assert done.status_code == 302
-    assert not TOTPDevice.objects.filter(user=cast.hachioji).exists()
+    assert not TotpDevice.objects.filter(user=cast.hachioji).exists()
     assert AuditEvent.objects.filter(
         action="accounts.mfa.disable", actor_id=cast.hachioji.pk
     ).exists()
@@ -227,7 +226,13 @@ def test_seeds_and_recovery_codes_never_enter_the_audit_log(cast: Cast, signed_i
         client.post("/accounts/mfa/recovery-codes/", {"password": PASSWORD}).content.decode()
     )
     client.post("/accounts/mfa/disable/", {"password": PASSWORD})
-    secrets = [device.key, base64.b32encode(device.bin_key).decode(), *codes, *regenerated]
+    secrets = [
+        device.bin_key.hex(),
+        device.encrypted_key,
+        base64.b32encode(device.bin_key).decode(),
+        *codes,
+        *regenerated,
+    ]
     secrets += [recovery_code_digest(c) for c in codes]
     rows = list(AuditEvent.objects.filter(actor_id=cast.chiyoda.pk))
     actions = {(e.action, e.outcome) for e in rows}

@@ -7,31 +7,14 @@ cannot land without saying who must be refused.
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
-
 import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-import mamoru
-from mamoru.testing import Cast, Denial, SignIn
+from mamoru.testing import Cast, Denial, SignIn, all_denials
 
 # Third-party URL names that are not ours to test (none are routed today).
 IGNORED_PREFIXES: tuple[str, ...] = ()
-
-
-def all_denials() -> list[Denial]:
-    denials: list[Denial] = []
-    for module in pkgutil.iter_modules(mamoru.__path__):
-        if not module.ispkg:
-            continue
-        try:
-            found = importlib.import_module(f"mamoru.{module.name}.tests.denials")
-        except ModuleNotFoundError:
-            continue
-        denials += found.DENIALS
-    return denials
 
 
 def url_names(patterns: list[URLPattern | URLResolver], prefix: str = "") -> set[str]:

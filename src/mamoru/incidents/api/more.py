@@ -33,7 +33,7 @@ from mamoru.incidents.api.serializers import (
     OutsideOut,
     RecipientOut,
 )
-from mamoru.incidents.exports import EXPORTERS, PdfUnavailableError
+from mamoru.incidents.exports import EXPORTERS, ExportError, PdfUnavailableError
 from mamoru.incidents.selectors import Export
 from mamoru.orgs.principal import principal_of
 from mamoru.orgs.selectors import people_acting_in
@@ -67,6 +67,8 @@ def _file(make: Callable[[], Export]) -> HttpResponse | Response:
             {"detail": "PDFを作成できません（サーバーにフォントがありません）。"},
             status=status.HTTP_503_SERVICE_UNAVAILABLE,
         )
+    except ExportError as error:  # e.g. the common form of a report neither ransomware nor DDoS
+        return Response({"detail": str(error)}, status=status.HTTP_404_NOT_FOUND)
     response = HttpResponse(export.body, content_type=export.media_type)
     response["Content-Disposition"] = f'attachment; filename="{export.filename}"'
     response["Cache-Control"] = "no-store"

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from mamoru.accounts.models import User
 from mamoru.core.access import Permission
+from mamoru.core.exceptions import StateConflict
 from mamoru.orgs.models import Grant, Membership, Organisation
 from mamoru.orgs.principal import Actor, System, audit, require
 from mamoru.orgs.roles import Role
@@ -57,9 +58,8 @@ def _keep_an_administrator(
         .exists()
     )
     if not others:
-        raise ValidationError(
-            _("最後の管理者です。先に別の職員を管理者にしてから変更してください。")
-        )
+        # The organisation's state refuses it (409), not the request's content.
+        raise StateConflict(_("最後の管理者です。先に別の職員を管理者にしてから変更してください。"))
 
 
 def membership_role_change(*, principal: Actor, membership: Membership, role: str) -> Membership:

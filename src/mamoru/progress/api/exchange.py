@@ -59,15 +59,25 @@ class NoticeSentApi(APIView):
         return paginated(request, self, found, lambda rows: s.SentNoticeOut(rows, many=True).data)
 
 
+BIGGEST_ID = 2**63 - 1  # a database id is a signed 64-bit integer
+
+
+def _notice(request: Request, pk: int) -> selectors.NoticeView:
+    """The notice ``pk`` as the selector sees it; an id beyond any database's is no notice
+    (SQLite cannot bind it in the selector's lookup on the delivery: a 500, not a 404)."""
+    if pk > BIGGEST_ID:
+        raise NoticeDelivery.DoesNotExist
+    return selectors.notice_get(principal=principal_of(request), pk=pk)
+
+
 class NoticeDetailApi(APIView):
     @extend_schema(parameters=[PK], responses=s.ProgressNoticeOut, summary="お知らせ")
     def get(self, request: Request, pk: int) -> Response:
-        view = selectors.notice_get(principal=principal_of(request), pk=pk)
-        return Response(s.ProgressNoticeOut(view.notice).data)
+        return Response(s.ProgressNoticeOut(_notice(request, pk).notice).data)
 
 
 def _delivery(request: Request, pk: int) -> NoticeDelivery:
-    view = selectors.notice_get(principal=principal_of(request), pk=pk)
+    view = _notice(request, pk)
     if view.delivery is None:
         raise NoticeDelivery.DoesNotExist
     return view.delivery
@@ -109,7 +119,7 @@ class NoticeRecipientsApi(APIView):
     )
     def get(self, request: Request, pk: int) -> Response:
         principal = principal_of(request)
-        view = selectors.notice_get(principal=principal, pk=pk)
+        view = _notice(request, pk)
         if not view.is_sender:
             raise NoticeDelivery.DoesNotExist
         found = selectors.notice_recipients(principal=principal, notice=view.notice)

@@ -20,6 +20,7 @@ from mamoru.progress.models import (
     QuestionStatus,
     ReportStatus,
 )
+from mamoru.progress.services.followups import TEXT_MAX as FOLLOW_UP_TEXT_MAX
 
 Serializer = serializers.Serializer[Any]
 MONTH = r"^[0-9]{4}-(0[1-9]|1[0-2])$"
@@ -30,7 +31,7 @@ class ProgressOrganisationOut(Serializer):
     name = serializers.CharField()
 
 
-class CampaignOut(Serializer):
+class ProgressCampaignOut(Serializer):
     key = serializers.CharField()
     title = serializers.CharField()
     example = serializers.BooleanField(help_text="例示用の計画（デモ）")
@@ -54,7 +55,7 @@ class StepOut(Serializer):
     phase = serializers.CharField()
 
 
-class CampaignDetailOut(CampaignOut):
+class CampaignDetailOut(ProgressCampaignOut):
     description = serializers.CharField()
     plan = serializers.CharField(help_text="計画のキーと版")
     items = ProgressItemOut(many=True)
@@ -173,6 +174,12 @@ class FollowUpIn(Serializer):
 
 class ProgressAnswerIn(Serializer):
     answer = StrictCharField(min_length=1, max_length=20000)
+
+
+class FollowUpAnswerIn(Serializer):
+    """A municipality's answer to a follow-up: as long as the service keeps (4,000)."""
+
+    answer = StrictCharField(min_length=1, max_length=FOLLOW_UP_TEXT_MAX)
 
 
 class FollowUpOut(Serializer):

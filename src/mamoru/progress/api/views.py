@@ -47,7 +47,7 @@ def _month(request: Request, plan: CampaignPlan) -> date:
 
 def campaign_data(campaign: Campaign, plan: CampaignPlan) -> dict[str, Any]:
     return {
-        **s.CampaignOut(campaign).data,
+        **s.ProgressCampaignOut(campaign).data,
         "description": campaign.description,
         "plan": f"{campaign.plan_key} v{campaign.plan_version}",
         "items": [
@@ -62,12 +62,14 @@ class CampaignListApi(APIView):
     @extend_schema(
         operation_id="progress_campaigns_list",
         parameters=PAGE_PARAMETERS,
-        responses=page_of(s.CampaignOut),
+        responses=page_of(s.ProgressCampaignOut),
         summary="進捗管理の一覧",
     )
     def get(self, request: Request) -> Response:
         found = selectors.campaigns_visible(principal=principal_of(request))
-        return paginated(request, self, found, lambda rows: s.CampaignOut(rows, many=True).data)
+        return paginated(
+            request, self, found, lambda rows: s.ProgressCampaignOut(rows, many=True).data
+        )
 
 
 class CampaignDetailApi(APIView):
@@ -314,14 +316,14 @@ class FollowUpListApi(APIView):
 class FollowUpAnswerApi(APIView):
     @extend_schema(
         parameters=[PK],
-        request=s.ProgressAnswerIn,
+        request=s.FollowUpAnswerIn,
         responses=s.FollowUpOut,
         summary="遅れの問合せに回答",
     )
     def post(self, request: Request, pk: int) -> Response:
         principal = principal_of(request)
         follow_up = selectors.follow_up_get(principal=principal, pk=pk)
-        payload = s.ProgressAnswerIn(data=request.data)
+        payload = s.FollowUpAnswerIn(data=request.data)
         payload.is_valid(raise_exception=True)
         follow_up = services.follow_up_answer(
             principal=principal, follow_up=follow_up, answer=payload.validated_data["answer"]

@@ -25,3 +25,14 @@ class Command(BaseCommand):
                 lines += seed()
         for line in lines:
             self.stdout.write(line)
+        if settings.DEVELOPMENT_KEYS:
+            # The demo's keys are public (they are in settings.py): say so where the demo
+            # logins are printed, so nobody mistakes this set-up for a deployment.
+            self.stdout.write(
+                self.style.WARNING(
+                    "注意: このデモは公開されている開発用の鍵で動いています（"
+                    + ", ".join(settings.DEVELOPMENT_KEYS)
+                    + "）。本番ではこれらとセキュリティ上重要な設定を必ず設定してください"
+                    "（README の「Security-relevant settings」）。"
+                )
+            )
