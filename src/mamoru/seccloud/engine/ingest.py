@@ -20,8 +20,10 @@ from __future__ import annotations
 
 import hashlib
 import shutil
+import threading
 import time as clock
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -42,7 +44,7 @@ from mamoru.seccloud.engine.chunks import (
     DEFAULT_MAX_SEGMENT_BYTES,
     cut_into_chunks,
 )
-from mamoru.seccloud.engine.db import EngineConfig, connect
+from mamoru.seccloud.engine.db import EngineConfig, connect, share_memory
 from mamoru.seccloud.engine.fastkv import Layouts
 from mamoru.seccloud.engine.formats import FORMATS, HOST_SQL, MSG_SQL, detect_sql, select_sql
 from mamoru.seccloud.engine.formats.base import PARSED_COLUMNS
@@ -391,6 +393,77 @@ def _ingest_one(con: duckdb.DuckDBPyConnection, job: _Job, path: Path, result: I
     return outcome.rows_read
 
 
+@dataclass(frozen=True)
+class _Setup:
+    """What every worker of one ingest call shares; :meth:`job` prepares a connection."""
+
+    store: Store
+    pref: str
+    fmt: str
+    device: str
+    utc_offset: timedelta
+    keep_raw: bool
+    ranges: Sequence[AddressRange]
+    countries: Sequence[CountryRange]
+    severity_map: Mapping[str, int]
+    max_segment_bytes: int
+    chunk_lines: int
+
+    def job(self, con: duckdb.DuckDBPyConnection) -> _Job:
+        """The lookup tables loaded into ``con`` and the worker's own learnt layouts."""
+        epoch_sql = load_references(
+            con, self.ranges, self.countries, self.severity_map, self.utc_offset
+        )
+        layouts = (
+            Layouts(keys=FORTIGATE_KEYS, detect=_FAST_DETECT)
+            if self.fmt in {"auto", "fortigate"}
+            else None
+        )
+        return _Job(
+            self.store,
+            self.pref,
+            self.fmt,
+            self.device,
+            self.utc_offset,
+            self.keep_raw,
+            epoch_sql,
+            bool(self.severity_map),
+            layouts,
+            self.max_segment_bytes,
+            self.chunk_lines,
+        )
+
+
+class _Progress:
+    """Calls the caller's progress callback after each file, whichever worker ends it."""
+
+    def __init__(self, callback: Callable[[IngestProgress], None] | None, sizes: list[int]):
+        self.callback = callback
+        self.sizes = sizes
+        self.files_done = self.bytes_done = self.rows_done = 0
+        self.lock = threading.Lock()
+
+    def done(self, index: int, rows: int) -> None:
+        with self.lock:
+            self.files_done += 1
+            self.bytes_done += self.sizes[index]
+            self.rows_done += rows
+            if self.callback is None:
+                return
+            total = sum(self.sizes)
+            estimate = self.rows_done * total // self.bytes_done if self.bytes_done else 0
+            self.callback(
+                IngestProgress(
+                    self.files_done,
+                    len(self.sizes),
+                    self.bytes_done,
+                    total,
+                    self.rows_done,
+                    estimate,
+                )
+            )
+
+
 def ingest(
     paths: Sequence[Path],
     *,
@@ -417,44 +490,65 @@ def ingest(
     publishing is cleaned and redone. ``progress`` is called after every file. A file
     larger than ``max_segment_bytes`` (as stored) is cut into segments of ``chunk_lines``
     lines first (:mod:`chunks`), so memory stays flat whatever the file's size.
+
+    With ``config.threads`` of N and several files, up to N files are ingested side by side,
+    each on its own connection with N / workers threads and that share of the memory cap.
     """
     if fmt != "auto" and fmt not in FORMATS:
         raise ValueError(f"形式 {fmt!r} は扱えません（auto, {', '.join(FORMATS)}）")
     files = [Path(p) for p in paths]
     sizes = [p.stat().st_size for p in files]
+    cfg = config or EngineConfig()
+    setup = _Setup(
+        Store(store),
+        normalise_prefecture(prefecture),
+        fmt,
+        device,
+        utc_offset,
+        keep_raw,
+        ranges,
+        countries,
+        severity_map or {},
+        max_segment_bytes,
+        chunk_lines,
+    )
+    # Reading a compressed segment is one sequential stream, so a segment's pipeline is
+    # mostly single-threaded: DuckDB's threads inside one segment add CPU (merging sorts and
+    # row groups) but little speed. Several segments side by side, one thread each, use the
+    # cores instead (bench/README.md); the memory cap is shared among them.
+    workers = max(1, min(cfg.threads, len(files)))
+    worker_config = EngineConfig(
+        memory_limit=share_memory(cfg.memory_limit, workers),
+        threads=max(1, cfg.threads // workers),
+        temp_directory=cfg.temp_directory,
+    )
+    per_file: list[IngestResult] = [IngestResult() for _ in files]
+    tracker = _Progress(progress, sizes)
+    queue = iter(enumerate(files))
+    lock = threading.Lock()
+
+    def work() -> None:
+        con = connect(worker_config)
+        try:
+            job = setup.job(con)
+            while True:
+                with lock:
+                    item = next(queue, None)
+                if item is None:
+                    return
+                index, path = item
+                rows = _ingest_file(con, job, path, per_file[index])
+                tracker.done(index, rows)
+        finally:
+            con.close()
+
+    if workers == 1:
+        work()
+    else:
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            for future in [pool.submit(work) for _ in range(workers)]:
+                future.result()
     result = IngestResult()
-    con = connect(config)
-    try:
-        epoch_sql = load_references(con, ranges, countries, severity_map or {}, utc_offset)
-        layouts = (
-            Layouts(keys=FORTIGATE_KEYS, detect=_FAST_DETECT)
-            if fmt in {"auto", "fortigate"}
-            else None
-        )
-        job = _Job(
-            Store(store),
-            normalise_prefecture(prefecture),
-            fmt,
-            device,
-            utc_offset,
-            keep_raw,
-            epoch_sql,
-            bool(severity_map),
-            layouts,
-            max_segment_bytes,
-            chunk_lines,
-        )
-        bytes_done = rows_done = 0
-        for index, (path, size) in enumerate(zip(files, sizes, strict=True)):
-            rows_done += _ingest_file(con, job, path, result)
-            bytes_done += size
-            if progress is not None:
-                estimate = rows_done * sum(sizes) // bytes_done if bytes_done else 0
-                progress(
-                    IngestProgress(
-                        index + 1, len(files), bytes_done, sum(sizes), rows_done, estimate
-                    )
-                )
-    finally:
-        con.close()
+    for one in per_file:
+        result.segments.extend(one.segments)
     return result
