@@ -312,6 +312,9 @@ def test_segments_side_by_side_store_what_one_at_a_time_stores(tmp_path: Path) -
         for n, day in enumerate((3, 4, 4, 5))
     ]
     files.append(write_lines(tmp_path / "junk.log", [s.GARBAGE]))
+    # A large file: its chunks are shared among the workers too.
+    files.append(write_lines(tmp_path / "big.log", [fortigate(6, f"10.1.1.{n}") for n in range(7)]))
+    cut = {"max_segment_bytes": 1000, "chunk_lines": 2}
     seen: list[IngestProgress] = []
     together = ingest(
         files,
@@ -320,6 +323,7 @@ def test_segments_side_by_side_store_what_one_at_a_time_stores(tmp_path: Path) -
         ranges=RANGES,
         config=EngineConfig(threads=2, temp_directory=tmp_path / "spill"),
         progress=seen.append,
+        **cut,
     )
     apart = [
         ingest(
@@ -328,14 +332,20 @@ def test_segments_side_by_side_store_what_one_at_a_time_stores(tmp_path: Path) -
             prefecture="13",
             ranges=RANGES,
             config=EngineConfig(threads=1),
+            **cut,
         )
         for f in files
     ]
-    assert [seg.path for seg in together.segments] == [str(f) for f in files]
-    assert (together.rows_stored, together.rows_quarantined) == (12, 1)
-    assert [p.segments_done for p in seen] == [1, 2, 3, 4, 5]
-    assert seen[-1].rows_done == 13
-    assert sum(r.rows_stored for r in apart) == 12
+    assert [seg.path for seg in together.segments][:5] == [str(f) for f in files[:5]]
+    assert len(together.segments) == 9  # the large file in four chunks, in their order
+    assert [seg.segment for seg in together.segments] == [
+        seg.segment for one in apart for seg in one.segments
+    ]
+    assert (together.rows_stored, together.rows_quarantined) == (19, 1)
+    assert [p.segments_done for p in seen] == [1, 2, 3, 4, 5, 6]
+    assert seen[-1].rows_done == 20
+    assert sum(r.rows_stored for r in apart) == 19
+    assert not list((tmp_path / "together" / "_state" / "chunks").glob("*"))
 
     def rows(store: str) -> list[tuple[object, ...]]:
         return sorted(tuple(map(str, r.values())) for r in events(tmp_path / store))
