@@ -314,7 +314,6 @@ def test_segments_side_by_side_store_what_one_at_a_time_stores(tmp_path: Path) -
     files.append(write_lines(tmp_path / "junk.log", [s.GARBAGE]))
     # A large file: its chunks are shared among the workers too.
     files.append(write_lines(tmp_path / "big.log", [fortigate(6, f"10.1.1.{n}") for n in range(7)]))
-    cut = {"max_segment_bytes": 1000, "chunk_lines": 2}
     seen: list[IngestProgress] = []
     together = ingest(
         files,
@@ -323,7 +322,8 @@ def test_segments_side_by_side_store_what_one_at_a_time_stores(tmp_path: Path) -
         ranges=RANGES,
         config=EngineConfig(threads=2, temp_directory=tmp_path / "spill"),
         progress=seen.append,
-        **cut,
+        max_segment_bytes=1000,
+        chunk_lines=2,
     )
     apart = [
         ingest(
@@ -332,7 +332,8 @@ def test_segments_side_by_side_store_what_one_at_a_time_stores(tmp_path: Path) -
             prefecture="13",
             ranges=RANGES,
             config=EngineConfig(threads=1),
-            **cut,
+            max_segment_bytes=1000,
+            chunk_lines=2,
         )
         for f in files
     ]
