@@ -49,7 +49,11 @@ from mamoru.seccloud.engine.db import EngineConfig, connect, share_memory
 from mamoru.seccloud.engine.fastkv import Layouts
 from mamoru.seccloud.engine.formats import FORMATS, HOST_SQL, MSG_SQL, detect_sql, select_sql
 from mamoru.seccloud.engine.formats.base import PARSED_COLUMNS
-from mamoru.seccloud.engine.formats.fortigate import FORTIGATE_KEYS, fortigate_from_values
+from mamoru.seccloud.engine.formats.fortigate import (
+    FORTIGATE_KEYS,
+    fortigate_from_values,
+    value_column,
+)
 from mamoru.seccloud.engine.ranges import AddressRange, CountryRange
 from mamoru.seccloud.engine.schema import CORE_COLUMNS
 from mamoru.seccloud.engine.store import Store, normalise_prefecture
@@ -193,7 +197,7 @@ def _parse(con: duckdb.DuckDBPyConnection, job: _Job) -> None:
         fortigate_from_values(),
         f"({job.layouts.select_sql('raw_lines')})",
         "TRUE",
-        inputs=("line", "v"),
+        inputs=("line", *(value_column(key) for key in FORTIGATE_KEYS)),
         passthrough=("ok",),
     )
     con.execute(
@@ -399,7 +403,7 @@ class _Setup:
             con, self.ranges, self.countries, self.severity_map, self.utc_offset
         )
         layouts = (
-            Layouts(keys=FORTIGATE_KEYS, detect=_FAST_DETECT)
+            Layouts(keys=FORTIGATE_KEYS, detect=_FAST_DETECT, column=value_column)
             if self.fmt in {"auto", "fortigate"}
             else None
         )
