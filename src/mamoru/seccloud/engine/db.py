@@ -8,13 +8,14 @@ IPv4 addresses are stored as UINTEGER because the ``inet`` extension is not in t
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
 
-__all__ = ["BUILTIN_EXTENSIONS", "EngineConfig", "connect"]
+__all__ = ["BUILTIN_EXTENSIONS", "EngineConfig", "connect", "share_memory"]
 
 # What the pinned wheel links statically; the test checks that nothing else gets loaded.
 BUILTIN_EXTENSIONS = frozenset({"core_functions", "icu", "json", "parquet"})
@@ -123,6 +124,23 @@ def connect(config: EngineConfig | None = None) -> duckdb.DuckDBPyConnection:
     for macro in _MACROS:
         con.execute(macro)
     return con
+
+
+_UNITS = {"": 1, "b": 1, "kb": 1000, "mb": 1000**2, "gb": 1000**3, "tb": 1000**4,
+          "kib": 1024, "mib": 1024**2, "gib": 1024**3, "tib": 1024**4}  # fmt: skip
+_SIZE = re.compile(r"\s*([0-9]+(?:\.[0-9]+)?)\s*([a-z]*)\s*")
+
+
+def share_memory(limit: str, parts: int) -> str:
+    """One of ``parts`` equal shares of a DuckDB memory limit such as ``"4GB"`` (in bytes).
+
+    Connections that run side by side share the operator's cap instead of each taking it.
+    """
+    match = _SIZE.fullmatch(limit.lower())
+    if parts <= 1 or match is None or match.group(2) not in _UNITS:
+        return limit
+    total = float(match.group(1)) * _UNITS[match.group(2)]
+    return f"{int(total // parts)}B"
 
 
 def cpu_count() -> int:

@@ -27,7 +27,7 @@ right after a quoted one can absorb such a shift.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import duckdb
@@ -108,6 +108,7 @@ class Layouts:
 
     keys: Sequence[str]
     detect: str
+    column: Callable[[str], str]
     known: dict[tuple[int, str, str], Layout] = field(default_factory=dict)
     seen: dict[tuple[int, str, str], int] = field(default_factory=dict)
 
@@ -131,10 +132,10 @@ class Layouts:
                     self.known[fingerprint] = layout
 
     def select_sql(self, source: str) -> str:
-        """Rows of ``source`` with ``ok`` (verified against a layout) and the struct ``v``.
+        """Rows of ``source`` with ``ok`` (verified against a layout) and one column per key.
 
-        ``v`` holds the value of every key in :attr:`keys` (NULL when absent or empty); it
-        is only meaningful where ``ok`` is true. Layouts are tried most frequent first, each
+        The column ``column(key)`` holds the value of every key in :attr:`keys` (NULL when
+        absent or empty); it is only meaningful where ``ok`` is true. Layouts are tried most frequent first, each
         as constants in the SQL (token positions, keys); every layer is its own subquery so
         that DuckDB computes the token list once per row, not once per use.
         """
@@ -153,10 +154,12 @@ class Layouts:
             ]
             value = f"CASE lay {' '.join(branches)} END" if branches else "NULL::VARCHAR"
             fields.append(f"{value} AS f{number_key}")
-        packed = ", ".join(f"\"{key}\" := nullif(f{k}, '')" for k, key in enumerate(self.keys))
+        values = ", ".join(
+            f"nullif(f{k}, '') AS {self.column(key)}" for k, key in enumerate(self.keys)
+        )
         # nullif(x, '') repeats x; taking it on a column computed below keeps x computed once.
         return f"""
-          SELECT line, ok, struct_pack({packed}) AS v
+          SELECT line, ok, {values}
           FROM (
             SELECT line, lay IS NOT NULL AS ok, {", ".join(fields)}
             FROM (

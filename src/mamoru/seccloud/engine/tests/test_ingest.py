@@ -16,7 +16,7 @@ import duckdb
 import pytest
 import zstandard
 
-from mamoru.seccloud.engine.db import BUILTIN_EXTENSIONS, EngineConfig, connect
+from mamoru.seccloud.engine.db import BUILTIN_EXTENSIONS, EngineConfig, connect, share_memory
 from mamoru.seccloud.engine.ingest import IngestProgress, ingest
 from mamoru.seccloud.engine.ranges import AddressRange, read_ranges_csv
 from mamoru.seccloud.engine.report import monthly_report
@@ -304,3 +304,58 @@ def test_a_large_file_is_cut_into_segments_and_still_idempotent(tmp_path: Path) 
     assert all(s.skipped for s in again.segments)
     assert len(events(tmp_path / "store")) == 50
     assert not list((tmp_path / "store" / "_state" / "chunks").iterdir())
+
+
+def test_segments_side_by_side_store_what_one_at_a_time_stores(tmp_path: Path) -> None:
+    files = [
+        write_lines(tmp_path / f"fw-{n}.log", [fortigate(day, f"10.{1 + n % 2}.0.{n}")] * 3)
+        for n, day in enumerate((3, 4, 4, 5))
+    ]
+    files.append(write_lines(tmp_path / "junk.log", [s.GARBAGE]))
+    # A large file: its chunks are shared among the workers too.
+    files.append(write_lines(tmp_path / "big.log", [fortigate(6, f"10.1.1.{n}") for n in range(7)]))
+    seen: list[IngestProgress] = []
+    together = ingest(
+        files,
+        store=tmp_path / "together",
+        prefecture="13",
+        ranges=RANGES,
+        config=EngineConfig(threads=2, temp_directory=tmp_path / "spill"),
+        progress=seen.append,
+        max_segment_bytes=1000,
+        chunk_lines=2,
+    )
+    apart = [
+        ingest(
+            [f],
+            store=tmp_path / "apart",
+            prefecture="13",
+            ranges=RANGES,
+            config=EngineConfig(threads=1),
+            max_segment_bytes=1000,
+            chunk_lines=2,
+        )
+        for f in files
+    ]
+    assert [seg.path for seg in together.segments][:5] == [str(f) for f in files[:5]]
+    assert len(together.segments) == 9  # the large file in four chunks, in their order
+    assert [seg.segment for seg in together.segments] == [
+        seg.segment for one in apart for seg in one.segments
+    ]
+    assert (together.rows_stored, together.rows_quarantined) == (19, 1)
+    assert [p.segments_done for p in seen] == [1, 2, 3, 4, 5, 6]
+    assert seen[-1].rows_done == 20
+    assert sum(r.rows_stored for r in apart) == 19
+    assert not list((tmp_path / "together" / "_state" / "chunks").glob("*"))
+
+    def rows(store: str) -> list[tuple[object, ...]]:
+        return sorted(tuple(map(str, r.values())) for r in events(tmp_path / store))
+
+    assert rows("together") == rows("apart")
+
+
+def test_the_memory_cap_is_shared_among_side_by_side_connections() -> None:
+    assert share_memory("4GB", 2) == "2000000000B"
+    assert share_memory("2GiB", 4) == f"{2**29}B"
+    assert share_memory("4GB", 1) == "4GB"
+    assert share_memory("80%", 2) == "80%"  # a form it does not know is left to DuckDB
