@@ -20,6 +20,7 @@ from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy
 
 
 class Level(enum.StrEnum):
@@ -30,6 +31,30 @@ class Level(enum.StrEnum):
     INFO = "info"
 
 
+class Section(enum.StrEnum):
+    """The groups of the main menu, in the order the menu shows them: with every app, a
+    flat menu grows past twenty links, more than a person scans."""
+
+    REPORTS = "reports"
+    DIAGNOSIS = "diagnosis"
+    SURVEYS = "surveys"
+    SHARING = "sharing"
+    ORGANISATION = "organisation"
+
+    @property
+    def label(self) -> Promise:
+        return SECTION_LABELS[self]
+
+
+SECTION_LABELS: Mapping[Section, Promise] = {
+    Section.REPORTS: gettext_lazy("報告と連絡"),
+    Section.DIAGNOSIS: gettext_lazy("診断と監視"),
+    Section.SURVEYS: gettext_lazy("調査と進捗"),
+    Section.SHARING: gettext_lazy("情報共有"),
+    Section.ORGANISATION: gettext_lazy("団体と職員"),
+}
+
+
 @dataclass(frozen=True)
 class NavEntry:
     """One link of the main menu (and of the home page's list of what one can do)."""
@@ -38,6 +63,7 @@ class NavEntry:
     label: str | Promise
     url_name: str
     order: int
+    section: Section  # the menu group it belongs to
     description: str | Promise = ""  # one plain sentence for the home page
     # Whether this principal may use it (default: anyone acting in an organisation).
     show: Callable[[Any], bool] = field(default=lambda principal: principal is not None)

@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.http import HttpRequest
+from django.utils.functional import Promise
 
-from mamoru.core.navigation import NavEntry, navigation_for
+from mamoru.core.navigation import NavEntry, Section, navigation_for
 
 
 @dataclass(frozen=True)
@@ -14,6 +15,23 @@ class MenuItem:
     entry: NavEntry
     url: str
     current: str  # aria-current: "page" on the entry's page, "true" below it, else ""
+
+
+@dataclass(frozen=True)
+class MenuGroup:
+    """A section of the menu with the entries this principal may use (one entry is shown
+    as a plain link: a group of one would only add a click)."""
+
+    section: Section
+    items: list[MenuItem]
+
+    @property
+    def label(self) -> Promise:
+        return self.section.label
+
+    @property
+    def current(self) -> bool:
+        return any(item.current for item in self.items)
 
 
 def _current(path: str, url: str) -> str:
@@ -26,8 +44,10 @@ def navigation(request: HttpRequest) -> dict[str, object]:
     principal = getattr(request, "principal", None)
     if principal is None:
         return {"navigation": []}
-    items = []
+    items: dict[Section, list[MenuItem]] = {section: [] for section in Section}
     for entry in navigation_for(principal):
         url = entry.url(principal)
-        items.append(MenuItem(entry=entry, url=url, current=_current(request.path, url)))
-    return {"navigation": items}
+        items[entry.section].append(
+            MenuItem(entry=entry, url=url, current=_current(request.path, url))
+        )
+    return {"navigation": [MenuGroup(section, found) for section, found in items.items() if found]}

@@ -18,6 +18,7 @@ from mamoru.core.navigation import (
     Level,
     NavEntry,
     Panel,
+    Section,
     attention_check,
     home_panel,
     nav_entry,
@@ -42,6 +43,7 @@ def _shares(principal: Principal | None) -> bool:
 nav_entry(
     NavEntry(
         key="advisories.advisories",
+        section=Section.SHARING,
         label=gettext_lazy("注意喚起"),
         url_name="advisories:advisories",
         order=20,
@@ -54,6 +56,7 @@ nav_entry(
 nav_entry(
     NavEntry(
         key="advisories.shares",
+        section=Section.SHARING,
         label=gettext_lazy("情報の共有"),
         url_name="advisories:shares",
         order=22,

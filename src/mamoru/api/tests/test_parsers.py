@@ -11,6 +11,8 @@ from drf_spectacular.generators import SchemaGenerator
 from rest_framework.test import APIClient
 
 from mamoru.api.parsers import MAX_DEPTH, json_depth
+from mamoru.asm.models import Finding, Priority
+from mamoru.asm.testing import approved_asset
 from mamoru.assessments.testing import campaign, load_framework, target_of
 from mamoru.incidents.testing import add_member
 from mamoru.incidents.tests.factories import draft_report, submitted_report
@@ -67,7 +69,21 @@ def targets(cast: Cast) -> dict[tuple[str, str], Target]:
     month = ids[f"{PROGRESS}/organisations/{{code}}/reports/{{month}}"]
     question = f"/api/v1/progress/questions/{ids['/api/v1/progress/questions/{id}']}"
     advisory = ids["/api/v1/advisories/{public_id}"]
+    asset = approved_asset(cast.org(CHIYODA), "www.example.jp", kind="hostname")
+    finding = Finding.objects.create(  # as a scan stores one (tests are not runtime code)
+        organisation=cast.org(CHIYODA), asset=asset, key="k" * 64, kind="directory-listing",
+        severity="medium", priority=Priority.MEDIUM, title="ディレクトリの一覧",
+    )  # fmt: skip
     return {
+        ("PATCH", "/api/v1/asm/assets/{id}/"): ("chiyoda", f"/api/v1/asm/assets/{asset.pk}/"),
+        ("POST", "/api/v1/asm/findings/{id}/{action}/"): (
+            "chiyoda",
+            f"/api/v1/asm/findings/{finding.pk}/note/",
+        ),
+        ("POST", "/api/v1/asm/organisations/{code}/assets/"): (
+            "chiyoda",
+            f"/api/v1/asm/organisations/{CHIYODA}/assets/",
+        ),
         ("POST", "/api/v1/advisories/"): ("nation", "/api/v1/advisories/"),
         ("POST", "/api/v1/advisories/import/"): ("nation", "/api/v1/advisories/import/"),
         ("POST", "/api/v1/advisories/{public_id}/answer/"): (

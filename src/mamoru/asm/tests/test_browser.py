@@ -91,7 +91,8 @@ def test_each_role_reaches_its_pages_from_home_by_clicking(
     page = chiyoda.open("/")
     page.click("text=KEVに該当する機器があります")
     expect(page.locator("#finding-status")).to_be_visible()
-    page.click("text=公開機器の診断 >> nth=0")
+    page.click(".site-nav >> text=診断と監視")  # the menu's group opens
+    page.click(".site-nav >> text=公開機器の診断")
     page.click(".asm-tabs >> text=資産")
     expect(page.locator("h1")).to_have_text("資産と診断の範囲")
     page.click(".asm-tabs >> text=検出結果")
@@ -99,6 +100,7 @@ def test_each_role_reaches_its_pages_from_home_by_clicking(
     expect(page.locator("#findings-table caption")).to_contain_text("件")
 
     tokyo = tokyo_visitor.open("/")
+    tokyo.click(".site-nav >> text=診断と監視")  # the menu's group opens
     tokyo.click(".site-nav >> text=域内の露出状況")
     tokyo.click("#prefecture-table >> text=千代田区")
     expect(tokyo.locator(".page-header__eyebrow")).to_have_text("千代田区")
@@ -108,6 +110,7 @@ def test_each_role_reaches_its_pages_from_home_by_clicking(
     expect(tokyo.locator("h1")).to_contain_text("CVE-2024-6387")
 
     nation = nation_visitor.open("/")
+    nation.click(".site-nav >> text=診断と監視")
     nation.click(".site-nav >> text=全国の露出状況")
     nation.click("text=都道府県ごとの進み具合")
     expect(nation.locator("h1")).to_have_text("東京都の診断")

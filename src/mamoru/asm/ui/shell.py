@@ -24,6 +24,7 @@ from mamoru.core.navigation import (
     Level,
     NavEntry,
     Panel,
+    Section,
     attention_check,
     home_panel,
     nav_entry,
@@ -53,6 +54,7 @@ def _nation(principal: Principal | None) -> bool:
 nav_entry(
     NavEntry(
         key="asm.organisation",
+        section=Section.DIAGNOSIS,
         label=gettext_lazy("公開機器の診断"),
         url_name="asm:organisation",
         order=20,
@@ -66,6 +68,7 @@ nav_entry(
 nav_entry(
     NavEntry(
         key="asm.prefecture",
+        section=Section.DIAGNOSIS,
         label=gettext_lazy("域内の露出状況"),
         url_name="asm:prefecture",
         order=21,
@@ -78,6 +81,7 @@ nav_entry(
 nav_entry(
     NavEntry(
         key="asm.nation",
+        section=Section.DIAGNOSIS,
         label=gettext_lazy("全国の露出状況"),
         url_name="asm:nation",
         order=21,
@@ -90,6 +94,7 @@ nav_entry(
 nav_entry(
     NavEntry(
         key="asm.alerts",
+        section=Section.DIAGNOSIS,
         label=gettext_lazy("露出の警告"),
         url_name="asm:alerts",
         order=22,

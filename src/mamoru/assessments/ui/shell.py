@@ -22,6 +22,7 @@ from mamoru.core.navigation import (
     Level,
     NavEntry,
     Panel,
+    Section,
     attention_check,
     home_panel,
     nav_entry,
@@ -43,6 +44,7 @@ def _takes_part(principal: Principal | None) -> bool:
 nav_entry(
     NavEntry(
         key="assessments.campaigns",
+        section=Section.SURVEYS,
         label=gettext_lazy("実施状況調査"),
         url_name="assessments:campaigns",
         order=20,

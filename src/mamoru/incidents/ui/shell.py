@@ -22,6 +22,7 @@ from mamoru.core.navigation import (
     Level,
     NavEntry,
     Panel,
+    Section,
     attention_check,
     home_panel,
     nav_entry,
@@ -54,6 +55,7 @@ def _receives(principal: Principal | None) -> bool:
 nav_entry(
     NavEntry(
         key="incidents.reports",
+        section=Section.REPORTS,
         label=gettext_lazy("インシデント報告"),
         url_name="incidents:reports",
         order=10,
@@ -66,6 +68,7 @@ nav_entry(
 nav_entry(
     NavEntry(
         key="incidents.inbox",
+        section=Section.REPORTS,
         label=gettext_lazy("受け付けた報告"),
         url_name="incidents:inbox",
         order=12,
@@ -78,6 +81,7 @@ nav_entry(
 nav_entry(
     NavEntry(
         key="incidents.statistics",
+        section=Section.REPORTS,
         label=gettext_lazy("報告の統計"),
         url_name="incidents:statistics",
         order=14,
@@ -88,6 +92,7 @@ nav_entry(
 nav_entry(
     NavEntry(
         key="incidents.notifications",
+        section=Section.REPORTS,
         label=gettext_lazy("通知"),
         url_name="incidents:notifications",
         order=70,
@@ -99,6 +104,7 @@ nav_entry(
 nav_entry(
     NavEntry(
         key="incidents.approvers",
+        section=Section.REPORTS,
         label=gettext_lazy("報告の承認者と代理者"),
         url_name="incidents:approvers",
         order=16,

@@ -20,6 +20,7 @@ from mamoru.core.navigation import (
     Level,
     NavEntry,
     Panel,
+    Section,
     attention_check,
     home_panel,
     nav_entry,
@@ -62,6 +63,7 @@ def _is_nation(principal: Principal | None) -> bool:
 nav_entry(
     NavEntry(
         key="orgs.organisation",
+        section=Section.ORGANISATION,
         label=gettext_lazy("自分の団体"),
         url_name="orgs:organisation",
         order=80,
@@ -73,6 +75,7 @@ nav_entry(
 nav_entry(
     NavEntry(
         key="orgs.members",
+        section=Section.ORGANISATION,
         label=gettext_lazy("職員"),
         url_name="orgs:members",
         order=75,
@@ -86,6 +89,7 @@ nav_entry(
 nav_entry(
     NavEntry(
         key="orgs.municipalities",
+        section=Section.ORGANISATION,
         label=gettext_lazy("域内の市区町村"),
         url_name="orgs:municipalities",
         order=15,
@@ -96,6 +100,7 @@ nav_entry(
 nav_entry(
     NavEntry(
         key="orgs.directory",
+        section=Section.ORGANISATION,
         label=gettext_lazy("団体一覧"),
         url_name="orgs:directory",
         order=90,

@@ -19,6 +19,7 @@ from mamoru.core.navigation import (
     Level,
     NavEntry,
     Panel,
+    Section,
     attention_check,
     home_panel,
     nav_entry,
@@ -44,6 +45,7 @@ def _local_or_supervisor(principal: Principal | None) -> bool:
 nav_entry(
     NavEntry(
         key="progress.campaigns",
+        section=Section.SURVEYS,
         label=gettext_lazy("進捗管理"),
         url_name="progress:campaigns",
         order=30,
@@ -56,6 +58,7 @@ nav_entry(
 nav_entry(
     NavEntry(
         key="progress.notices",
+        section=Section.SHARING,
         label=gettext_lazy("お知らせ"),
         url_name="progress:notices",
         order=32,
@@ -68,6 +71,7 @@ nav_entry(
 nav_entry(
     NavEntry(
         key="progress.questions",
+        section=Section.SHARING,
         label=gettext_lazy("質問"),
         url_name="progress:questions",
         order=34,
@@ -78,6 +82,7 @@ nav_entry(
 nav_entry(
     NavEntry(
         key="progress.faq",
+        section=Section.SHARING,
         label=gettext_lazy("よくある質問"),
         url_name="progress:faq",
         order=36,

@@ -32,7 +32,7 @@ SELECT CAST(pref AS STRING) AS pref, CAST(ym AS STRING) AS ym, metadata_log_name
 FROM rollup_hourly
 GROUP BY CAST(pref AS STRING), CAST(ym AS STRING), metadata_log_name,
          CAST(action_id AS INT), CAST(severity_id AS INT)
-ORDER BY pref, ym, metadata_log_name, action_id, severity_id"""
+ORDER BY pref, ym, metadata_log_name, action_id, severity_id NULLS LAST"""  # one NULL order for both
 
 
 def _normalise(rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
@@ -59,7 +59,7 @@ def duckdb_national_rollup(
     try:
         glob = str(Store(store).rollups / "*" / "*" / "*" / "*.parquet")
         con.execute(
-            f"CREATE VIEW rollup_hourly AS SELECT * FROM read_parquet('{glob}', hive_partitioning = true)"
+            f"CREATE VIEW rollup_hourly AS SELECT * FROM read_parquet('{glob}', hive_partitioning = true, hive_types_autocast = false)"
         )
         return _normalise(con.execute(NATIONAL_ROLLUP_SQL).fetchall())
     finally:
@@ -78,6 +78,8 @@ def spark_session(threads: int = 2) -> Any:
         .config("spark.ui.enabled", "false")
         .config("spark.sql.session.timeZone", "UTC")
         .config("spark.sql.shuffle.partitions", str(max(2, threads)))
+        # partition values are codes: 北海道's pref=01 must not become the number 1
+        .config("spark.sql.sources.partitionColumnTypeInference.enabled", "false")
         .getOrCreate()
     )
 

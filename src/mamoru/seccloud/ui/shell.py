@@ -18,6 +18,7 @@ from mamoru.core.navigation import (
     Level,
     NavEntry,
     Panel,
+    Section,
     attention_check,
     home_panel,
     nav_entry,
@@ -39,6 +40,7 @@ def _reads(principal: Principal | None) -> bool:
 nav_entry(
     NavEntry(
         key="seccloud.home",
+        section=Section.DIAGNOSIS,
         label=gettext_lazy("セキュリティクラウド"),
         url_name="seccloud:home",
         order=40,

@@ -96,3 +96,26 @@ def test_the_directory_search_updates_the_results_in_place(people: Cast, visit: 
     assert page.evaluate("window.__same_document") is True  # htmx, not a page load
     assert "q=" in page.url  # the address bar keeps the search for bookmarks and Back
     assert tokyo.csp_errors == []
+
+
+def test_the_menu_groups_open_one_at_a_time_and_close_with_escape(people: Cast, visit: Any) -> None:
+    visitor = visit(people.tokyo)
+    page = visitor.open("/")
+    nav = page.locator(".site-nav")
+    reports, surveys = (
+        nav.locator("summary", has_text="報告と連絡"),
+        nav.locator("summary", has_text="調査と進捗"),
+    )
+    link = nav.get_by_role("link", name="受け付けた報告")
+    expect(link).to_be_hidden()
+    reports.click()
+    expect(link).to_be_visible()
+    visitor.assert_accessible("menu-open")
+    surveys.click()  # opening another group closes the first
+    expect(link).to_be_hidden()
+    page.keyboard.press("Escape")
+    expect(nav.locator("details[open]")).to_have_count(0)
+    reports.click()
+    link.click()
+    expect(page.locator("h1")).to_be_visible()
+    assert page.url.endswith("/incidents/inbox/")

@@ -191,3 +191,27 @@ def test_a_national_body_without_children_is_not_the_nation(cast: Cast, signed_i
     assert not Organisation.objects.get(code="PPC").children.exists()
     response = signed_in(cast.ppc).get("/")
     assert "rows" not in response.context
+
+
+def test_the_menu_groups_every_capability_once_under_a_few_headings(
+    cast: Cast, signed_in: SignIn
+) -> None:
+    import re
+
+    from mamoru.orgs.selectors import principal_for
+
+    for person in (cast.chiyoda, cast.tokyo, cast.nation):
+        principal = principal_for(user=person)
+        entries = navigation.navigation_for(principal)
+        page = text(signed_in(person).get("/"))
+        menu = page[page.index('class="site-nav"') : page.index("</nav>")]
+        links = re.findall(r'href="([^"]+)"', menu)
+        assert sorted(links) == sorted(["/", *(e.url(principal) for e in entries)])
+        groups = menu.count("<summary")
+        top = menu.count('<li><a class="site-nav__link"') + groups
+        assert top <= 1 + len(navigation.Section), (person.username, top)  # home + sections
+        assert groups >= 1
+    # the current page's group is marked, and its entry is the current page
+    tokyo = text(signed_in(cast.tokyo).get("/incidents/inbox/"))
+    assert "site-nav__link--current" in tokyo
+    assert 'href="/incidents/inbox/" aria-current="page"' in tokyo
