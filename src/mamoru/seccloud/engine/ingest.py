@@ -19,12 +19,13 @@ and never adds rows (see :mod:`store`). Per segment, in one DuckDB connection:
 from __future__ import annotations
 
 import hashlib
+import queue
 import shutil
 import threading
 import time as clock
 from collections import deque
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -450,6 +451,15 @@ class _Work:
         self.failed = False
         self.files_done = self.bytes_done = self.rows_done = 0
         self.cond = threading.Condition()
+        # Progress goes to the caller's thread: its callback may write to a database whose
+        # connections belong to that thread (Django's do), never to a worker's.
+        self.caller = threading.get_ident()
+        self.events: queue.SimpleQueue[IngestProgress] = queue.SimpleQueue()
+
+    def relay(self) -> None:
+        """Report, on the caller's thread, the progress the workers queued."""
+        while self.callback is not None and not self.events.empty():
+            self.callback(self.events.get())
 
     def take(self) -> _Piece | None:
         """The next piece; waits while another worker is still cutting a file."""
@@ -505,11 +515,13 @@ class _Work:
             return
         total = sum(self.sizes)
         estimate = self.rows_done * total // self.bytes_done if self.bytes_done else 0
-        self.callback(
+        self.events.put(
             IngestProgress(
                 self.files_done, len(self.sizes), self.bytes_done, total, self.rows_done, estimate
             )
         )
+        if threading.get_ident() == self.caller:
+            self.relay()
 
 
 def ingest(
@@ -598,6 +610,10 @@ def ingest(
         run()
     else:
         with ThreadPoolExecutor(max_workers=workers) as pool:
-            for future in [pool.submit(run) for _ in range(workers)]:
-                future.result()
+            running = {pool.submit(run) for _ in range(workers)}
+            while running:
+                done, running = wait(running, timeout=0.2)
+                work.relay()
+                for future in done:
+                    future.result()  # a worker's error, raised here
     return IngestResult([seg for key in sorted(work.results) for seg in work.results[key]])

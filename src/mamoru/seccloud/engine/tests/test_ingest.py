@@ -8,6 +8,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from datetime import date
 from pathlib import Path
@@ -315,13 +316,19 @@ def test_segments_side_by_side_store_what_one_at_a_time_stores(tmp_path: Path) -
     # A large file: its chunks are shared among the workers too.
     files.append(write_lines(tmp_path / "big.log", [fortigate(6, f"10.1.1.{n}") for n in range(7)]))
     seen: list[IngestProgress] = []
+    threads: set[int] = set()
+
+    def progress(step: IngestProgress) -> None:
+        seen.append(step)
+        threads.add(threading.get_ident())
+
     together = ingest(
         files,
         store=tmp_path / "together",
         prefecture="13",
         ranges=RANGES,
         config=EngineConfig(threads=2, temp_directory=tmp_path / "spill"),
-        progress=seen.append,
+        progress=progress,
         max_segment_bytes=1000,
         chunk_lines=2,
     )
@@ -339,6 +346,9 @@ def test_segments_side_by_side_store_what_one_at_a_time_stores(tmp_path: Path) -
     ]
     assert [seg.path for seg in together.segments][:5] == [str(f) for f in files[:5]]
     assert len(together.segments) == 9  # the large file in four chunks, in their order
+    # progress is reported on the caller's thread (a Django callback writes with its own
+    # connection there), never on a worker's
+    assert threads == {threading.get_ident()}
     assert [seg.segment for seg in together.segments] == [
         seg.segment for one in apart for seg in one.segments
     ]
