@@ -15,39 +15,10 @@ from mamoru.advisories.models import (
     Tlp,
     Urgency,
 )
+from mamoru.api.fields import StrictBooleanField, StrictCharField, StrictChoiceField
 from mamoru.progress.audience import BAND_KEYS, AudienceKind
 
 Serializer = serializers.Serializer[Any]
-
-
-class StrictCharField(serializers.CharField):
-    """Text only (DRF would read ``0`` as "0"); NUL characters replaced (U+FFFD)."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("trim_whitespace", False)
-        super().__init__(**kwargs)
-        self.validators = [
-            v for v in self.validators if type(v).__name__ != "ProhibitNullCharactersValidator"
-        ]
-
-    def to_internal_value(self, data: Any) -> str:
-        if not isinstance(data, str):
-            self.fail("invalid")
-        return super().to_internal_value(data.replace("\x00", "\ufffd"))
-
-
-class StrictChoiceField(serializers.ChoiceField):
-    def to_internal_value(self, data: Any) -> Any:
-        if not isinstance(data, str):
-            self.fail("invalid_choice", input=data)
-        return super().to_internal_value(data)
-
-
-class StrictBooleanField(serializers.BooleanField):
-    def to_internal_value(self, data: Any) -> bool:
-        if not isinstance(data, bool):
-            self.fail("invalid", input=data)
-        return data
 
 
 class AdvisoryOrganisationOut(Serializer):

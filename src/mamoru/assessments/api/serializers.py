@@ -6,7 +6,7 @@ from typing import Any
 
 from rest_framework import serializers
 
-from mamoru.assessments.api.fields import StrictCharField
+from mamoru.api.fields import StrictCharField
 from mamoru.assessments.models import CampaignStatus, ReviewDecision, TargetStatus
 
 Serializer = serializers.Serializer[Any]

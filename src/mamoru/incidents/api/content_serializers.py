@@ -15,7 +15,7 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from mamoru.incidents.api.strict import (
+from mamoru.api.fields import (
     StrictBooleanField,
     StrictCharField,
     StrictIntegerField,

@@ -6,7 +6,7 @@ from typing import Any
 
 from rest_framework import serializers
 
-from mamoru.incidents.api.strict import StrictBooleanField, StrictCharField, StrictIntegerField
+from mamoru.api.fields import StrictBooleanField, StrictCharField, StrictIntegerField
 from mamoru.incidents.models import (
     NoticeStatus,
     OutsideMethod,

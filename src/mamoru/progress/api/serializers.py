@@ -6,7 +6,7 @@ from typing import Any
 
 from rest_framework import serializers
 
-from mamoru.progress.api.fields import (
+from mamoru.api.fields import (
     StrictBooleanField,
     StrictCharField,
     StrictChoiceField,
