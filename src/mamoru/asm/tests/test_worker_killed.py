@@ -68,7 +68,10 @@ def _job(db: Database, code: str) -> tuple[str, int, int, str]:
 
 def _scan(db: Database, code: str) -> tuple[str, str]:
     rows = db.query(SCAN, (code,))
-    return (rows[0][0], " ".join(json.loads(rows[0][1]))) if rows else ("", "")
+    if not rows:
+        return ("", "")
+    notes = rows[0][1]  # JSON: text from SQLite, already a list from PostgreSQL's driver
+    return (rows[0][0], " ".join(json.loads(notes) if isinstance(notes, str) else notes))
 
 
 def _of(db: Database, select: str, code: str, tail: str = "") -> list[tuple[object, ...]]:
