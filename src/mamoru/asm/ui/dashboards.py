@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from mamoru.asm import selectors, services
+from mamoru.asm.services.exposure import TOP
 from mamoru.asm.ui.common import flash
 from mamoru.asm.ui.forms import CampaignForm, PrefectureTableForm
 from mamoru.core import charts
@@ -100,6 +101,7 @@ def nation(request: HttpRequest, principal: Principal) -> HttpResponse:
     context = {
         "overview": overview,
         "campaign_rows": status,
+        "top": TOP,  # the rollup keeps a ranking: the headings say how long
         **_nation_charts(overview),
         "campaign_form": CampaignForm(prefectures=list(names.items())),
     }

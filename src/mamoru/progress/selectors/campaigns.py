@@ -253,6 +253,7 @@ def escalations(*, principal: Principal, campaign: Campaign) -> QuerySet[FollowU
         .filter(campaign=campaign, kind=FollowUpKind.ESCALATED)
         .exclude(organisation=principal.organisation)
         .select_related("organisation", "author_organisation")
+        .order_by("-created_at", "-pk")
     )
 
 

@@ -220,3 +220,24 @@ def test_the_prefecture_follows_up_and_the_municipality_answers(
         response = signed_in(getattr(cast, who)).post(target, {"kind": "note", "text": "x"})
         assert response.status_code == 404
     assert FollowUp.objects.unscoped("test").count() == 2
+
+
+def test_the_nation_pages_through_every_escalated_delay(
+    cast: Cast, reported: Campaign, signed_in: SignIn
+) -> None:
+    from mamoru.core.pages import PAGE_SIZE
+    from mamoru.progress.models import FollowUpKind
+    from mamoru.progress.testing import principal
+
+    tokyo = principal(cast.tokyo)
+    for n in range(PAGE_SIZE + 1):
+        services.follow_up_create(
+            principal=tokyo, campaign=reported, organisation=cast.org(CHIYODA),
+            kind=FollowUpKind.ESCALATED, text=f"遅れの報告 {n:03d}",
+        )  # fmt: skip
+    nation = signed_in(cast.nation)
+    first = nation.get(url("national", reported)).content.decode()
+    assert "遅れの報告 050" in first  # the newest first
+    assert "遅れの報告 000" not in first
+    second = nation.get(url("national", reported) + "?page=2").content.decode()
+    assert "遅れの報告 000" in second

@@ -107,7 +107,9 @@ def national(request: HttpRequest, principal: Principal, key: str) -> HttpRespon
         "plan": plan,
         "month": month,
         "months": plan.months(),
-        "escalations": selectors.escalations(principal=principal, campaign=campaign)[:20],
+        "escalations": paginate(
+            request, selectors.escalations(principal=principal, campaign=campaign)
+        ),
         **charts,
     }
     return render(request, "progress/national.html", context)
