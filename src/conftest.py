@@ -47,6 +47,17 @@ def pytest_configure(config: pytest.Config) -> None:
         settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _default_language(request: pytest.FixtureRequest) -> None:
+    """Every test starts in the default language (Japanese). A request in English leaves
+    English active on the thread (LocaleMiddleware activates it, nothing resets it), so a
+    service called directly by the next test on that worker wrote its notes in English."""
+    if request.config.pluginmanager.hasplugin("django"):
+        from django.utils import translation
+
+        translation.deactivate()
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
     # The organisations are reference data every test needs: load them once per test

@@ -52,9 +52,11 @@ _ERRORS: dict[str, tuple[type[serializers.Serializer[object]], str]] = {
     "429": (ErrorOut, "要求が多すぎます"),
 }
 # A write may meet a record whose state refuses it (``StateConflict``, e.g. removing the
-# organisation's last administrator).
+# organisation's last administrator), or well-formed content the records refuse
+# (``Unprocessable``: a date in 2062, a text of white space only, two dates out of order).
 _WRITE_ERRORS: dict[str, tuple[type[serializers.Serializer[object]], str]] = {
     "409": (ErrorOut, "この状態ではこの操作はできません"),
+    "422": (ValidationErrorOut, "形式は正しいが受け付けられない内容です（項目ごとの理由付き）"),
 }
 
 

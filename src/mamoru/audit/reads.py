@@ -8,7 +8,8 @@ Wrap a selector that takes the acting ``principal`` as a keyword::
 
 Each call appends an entry naming the principal's person and organisation, the target
 (by default the ``organisation`` argument's code, else ``code`` or ``pk``) and whether
-the read came through a membership, a grant or the API (``details.via``). A selector that refuses (raises
+the read came through a membership, a grant or the API (``details.via``), with what
+``details`` draws from the arguments (an export's format, say). A selector that refuses (raises
 ``ObjectDoesNotExist`` or ``PermissionDenied``) is recorded as ``denied`` and the
 exception goes on. Writes are recorded by services calling ``audit_record`` directly.
 """
@@ -28,6 +29,7 @@ from mamoru.core.access import Acting
 P = ParamSpec("P")
 R = TypeVar("R")
 TargetOf = Callable[[Mapping[str, Any]], str]
+DetailsOf = Callable[[Mapping[str, Any]], dict[str, Any]]
 
 
 def default_target(arguments: Mapping[str, Any]) -> str:
@@ -40,19 +42,21 @@ def default_target(arguments: Mapping[str, Any]) -> str:
     return ""
 
 
-def _record(principal: Acting, action: str, target: str, outcome: str) -> None:
+def _record(
+    principal: Acting, action: str, target: str, outcome: str, details: dict[str, Any]
+) -> None:
     audit_record(
         action=action,
         actor=principal.user,
         organisation=principal.organisation,
         target=target,
         outcome=outcome,
-        details={"via": principal.via},
+        details={**details, "via": principal.via},
     )
 
 
 def audited_read(
-    action: str, *, target: TargetOf = default_target
+    action: str, *, target: TargetOf = default_target, details: DetailsOf = lambda _: {}
 ) -> Callable[[Callable[P, R]], Callable[P, R]]:
     """Decorate a selector so each call (allowed or refused) enters the audit log."""
 
@@ -65,9 +69,9 @@ def audited_read(
             try:
                 result = selector(*args, **kwargs)
             except (ObjectDoesNotExist, PermissionDenied):
-                _record(principal, action, target(kwargs), Outcome.DENIED)
+                _record(principal, action, target(kwargs), Outcome.DENIED, details(kwargs))
                 raise
-            _record(principal, action, target(kwargs), Outcome.SUCCESS)
+            _record(principal, action, target(kwargs), Outcome.SUCCESS, details(kwargs))
             return result
 
         return wrapper

@@ -26,6 +26,12 @@ YEAR_END_CLOSURE: Final[frozenset[tuple[int, int]]] = frozenset(
     {(12, 29), (12, 30), (12, 31), (1, 1), (1, 2), (1, 3)}
 )
 
+# Moments a record may name. Outside them a date is a typing mistake (2062 for 2026, 0206
+# for 2026); refusing it keeps every deadline computable and every date printable in the
+# Japanese era (the Gregorian calendar starts in 1873 in Japan).
+EARLIEST: Final = datetime(1990, 1, 1, tzinfo=ZoneInfo("UTC"))
+LATEST: Final = datetime(2100, 1, 1, tzinfo=ZoneInfo("UTC"))
+
 # A day-counted deadline ends at the last second of its day, Japan time.
 END_OF_DAY: Final = time(23, 59, 59)
 

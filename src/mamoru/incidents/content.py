@@ -11,9 +11,10 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any, Final, TypeVar
 
+from mamoru.core.jpcalendar import EARLIEST, LATEST
 from mamoru.incidents.routing.codes import SECTIONS
 from mamoru.incidents.routing.facts import (
     AffectedService,
@@ -246,13 +247,6 @@ def _enum(enum_type: type[_E], value: object, path: str) -> _E:
     except ValueError:
         known = "、".join(str(member.value) for member in enum_type)
         raise ContentError(path, f"次のいずれかを指定してください: {known}") from None
-
-
-# Moments a report may name. Outside them a date is a typing mistake (2062 for 2026, 0206 for
-# 2026); refusing it keeps every deadline computable and every date printable in the
-# Japanese era (which starts in 1873 for the Gregorian calendar).
-EARLIEST: Final = datetime(1990, 1, 1, tzinfo=UTC)
-LATEST: Final = datetime(2100, 1, 1, tzinfo=UTC)
 
 
 def _moment(value: object, path: str) -> datetime | None:

@@ -203,7 +203,10 @@ def figures_of(
     )
 
 
-@audited_read("seccloud.report.export")
+@audited_read(
+    "seccloud.report.export",
+    details=lambda a: {"format": a["fmt"], "month": a["month"].strftime("%Y-%m")},
+)
 def figures_for_export(
     *, principal: Principal, organisation: Organisation, month: date, fmt: str
 ) -> MonthlyFigures | None:

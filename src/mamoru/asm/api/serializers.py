@@ -6,6 +6,7 @@ from typing import Any
 
 from rest_framework import serializers
 
+from mamoru.api.fields import StrictDateField
 from mamoru.asm.models import (
     Asset,
     AssetKind,
@@ -161,7 +162,7 @@ class FindingActionIn(serializers.Serializer[Any]):
 
 class AcceptRiskIn(serializers.Serializer[Any]):
     reason = serializers.CharField(max_length=2000)
-    until = serializers.DateField()
+    until = StrictDateField()
 
 
 class ExposedServiceOut(ServiceOut):

@@ -6,7 +6,7 @@ from typing import Any
 
 from rest_framework import serializers
 
-from mamoru.api.fields import StrictCharField
+from mamoru.api.fields import StrictCharField, StrictDateTimeField
 from mamoru.assessments.models import CampaignStatus, ReviewDecision, TargetStatus
 
 Serializer = serializers.Serializer[Any]
@@ -75,7 +75,7 @@ class CampaignIn(Serializer):
     framework_urn = StrictCharField(max_length=200, help_text="調査票の URN")
     title = StrictCharField(max_length=200, help_text="調査名")
     description = StrictCharField(required=False, default="", allow_blank=True)
-    deadline = serializers.DateTimeField(help_text="回答期限（タイムゾーン付き）")
+    deadline = StrictDateTimeField(help_text="回答期限（タイムゾーン付き）")
     organisation_codes = serializers.ListField(
         child=StrictCharField(max_length=16),
         required=False,

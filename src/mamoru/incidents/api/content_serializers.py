@@ -18,6 +18,7 @@ from rest_framework import serializers
 from mamoru.api.fields import (
     StrictBooleanField,
     StrictCharField,
+    StrictDateTimeField,
     StrictIntegerField,
 )
 from mamoru.incidents.content import Tlp
@@ -30,10 +31,8 @@ _TLP_CHOICES = [(t.value, t.label) for t in Tlp]
 _SECTION_HELP = "項目: " + "、".join(f"{k}（{v}）" for k, v in SECTIONS.items())
 
 
-def _when(help_text: str, *, required: bool = False) -> serializers.DateTimeField:
-    return serializers.DateTimeField(
-        required=required, allow_null=not required, help_text=help_text
-    )
+def _when(help_text: str, *, required: bool = False) -> StrictDateTimeField:
+    return StrictDateTimeField(required=required, allow_null=not required, help_text=help_text)
 
 
 class TimelineSerializer(Serializer):

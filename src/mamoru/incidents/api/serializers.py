@@ -6,7 +6,12 @@ from typing import Any
 
 from rest_framework import serializers
 
-from mamoru.api.fields import StrictBooleanField, StrictCharField, StrictIntegerField
+from mamoru.api.fields import (
+    StrictBooleanField,
+    StrictCharField,
+    StrictDateTimeField,
+    StrictIntegerField,
+)
 from mamoru.incidents.models import (
     NoticeStatus,
     OutsideMethod,
@@ -94,7 +99,7 @@ class AcknowledgeOut(Serializer):
 
 class OutsideIn(Serializer):
     method = serializers.ChoiceField(choices=OutsideMethod.choices, help_text="伝えた方法")
-    reported_at = serializers.DateTimeField(help_text="伝えた日時（タイムゾーン付き）")
+    reported_at = StrictDateTimeField(help_text="伝えた日時（タイムゾーン付き）")
     contact_person = StrictCharField(
         max_length=100, required=False, allow_blank=True, default="", help_text="相手の担当者"
     )
@@ -147,8 +152,10 @@ class NoticeOut(Serializer):
 
 
 class DeputyIn(Serializer):
-    user = serializers.CharField(help_text="代理者のユーザー名（この団体で報告を編集できる人）")
-    ends_at = serializers.DateTimeField(help_text="代理の終了日時（90日以内）")
+    user = StrictCharField(
+        min_length=1, max_length=150, help_text="代理者のユーザー名（この団体で報告を編集できる人）"
+    )
+    ends_at = StrictDateTimeField(help_text="代理の終了日時（90日以内）")
     reason = StrictCharField(min_length=1, max_length=200, help_text="理由")
 
 

@@ -10,6 +10,7 @@ from mamoru.api.fields import (
     StrictBooleanField,
     StrictCharField,
     StrictChoiceField,
+    StrictDateField,
     StrictIntegerField,
 )
 from mamoru.progress.audience import BAND_KEYS, AudienceKind
@@ -211,7 +212,7 @@ class ProgressNoticeIn(Serializer):
     title = StrictCharField(min_length=1, max_length=200)
     body = StrictCharField(min_length=1, max_length=20000, help_text="Markdown")
     audience = AudienceIn()
-    confirm_by = serializers.DateField(required=False, allow_null=True)
+    confirm_by = StrictDateField(required=False, allow_null=True)
 
 
 class ProgressNoticeOut(Serializer):

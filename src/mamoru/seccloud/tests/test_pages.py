@@ -104,6 +104,8 @@ def test_the_monthly_report_page_csv_and_pdf(
     assert pdf.content.startswith(b"%PDF")
     exports = AuditEvent.objects.unscoped("test").filter(action="seccloud.report.export")
     assert list(exports.values_list("target", flat=True)) == [CHIYODA, CHIYODA]
+    assert sorted(e.details["format"] for e in exports) == ["csv", "pdf"]
+    assert {e.details["month"] for e in exports} == {MONTH}
     assert (
         signed_in(cast.hachioji)
         .get(reverse("seccloud:report_csv", args=[CHIYODA, MONTH]))
