@@ -32,10 +32,13 @@ def load_references(
     con: duckdb.DuckDBPyConnection,
     ranges: Sequence[AddressRange],
     countries: Sequence[CountryRange],
-    severity_map: Mapping[str, int],
+    severity_maps: Mapping[str, Mapping[str, int]],
     utc_offset: timedelta,
 ) -> str:
-    """Create the lookup tables; return the SQL expression of a row's range epoch."""
+    """Create the lookup tables; return the SQL expression of a row's range epoch.
+
+    ``severity_maps``: per device name (as the logs carry it; "" for any device), the
+    appliance's severity word or verdict (lower-cased) → OCSF severity_id."""
     flat = flatten_ranges(ranges, utc_offset)
     # The municipality's rank among the codes: events are sorted on this small integer
     # (the same order as the codes, cheaper to sort than text).
@@ -55,12 +58,17 @@ def load_references(
     country_rows = flatten_countries(countries)
     if country_rows:
         con.executemany("INSERT INTO countries VALUES (?, ?, ?)", country_rows)
-    con.execute("CREATE OR REPLACE TEMP TABLE severity_map (value VARCHAR, severity_id TINYINT)")
-    if severity_map:
-        con.executemany(
-            "INSERT INTO severity_map VALUES (?, ?)",
-            [(k.strip().lower(), int(v)) for k, v in severity_map.items()],
-        )
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE severity_map "
+        "(device VARCHAR, value VARCHAR, severity_id TINYINT)"
+    )
+    mapped = [
+        (device, word.strip().lower(), int(level))
+        for device, words in severity_maps.items()
+        for word, level in words.items()
+    ]
+    if mapped:
+        con.executemany("INSERT INTO severity_map VALUES (?, ?, ?)", mapped)
     minutes = int(utc_offset.total_seconds() // 60)
     con.execute(
         f"CREATE OR REPLACE MACRO local_to_utc(ts) AS (ts - INTERVAL {minutes} MINUTE)::TIMESTAMPTZ"
@@ -72,6 +80,10 @@ def load_references(
     )
     last = len(flat.epoch_starts) - 1
     return f"CASE {whens} ELSE {last} END" if whens else "0"
+
+
+def _text(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
 
 
 def day_sql(utc_offset: timedelta) -> str:
@@ -122,14 +134,19 @@ def attributed_sql(
         "org_uid": "coalesce(s.org, d.org)",
         "src_endpoint_location_country": "CASE WHEN s.org IS NULL THEN s.country END",
         "dst_endpoint_location_country": "CASE WHEN s.org IS NOT NULL THEN d.country END",
-        "device_uid": (
-            "'" + device.replace("'", "''") + "'::VARCHAR" if device else "NULL::VARCHAR"
-        ),
+        "device_uid": f"{_text(device)}::VARCHAR" if device else "NULL::VARCHAR",
     }
+    mapped = ""
     if severity_map:
-        special["severity_id"] = "coalesce(m.severity_id, p.severity_id)"
+        # The map of the row's device (the caller's, else the name the line carries), else
+        # the map for any device, else the appliance's own level.
+        special["severity_id"] = "coalesce(m.severity_id, a.severity_id, p.severity_id)"
+        key = _text(device) if device else "p.device_name"
+        mapped = (
+            f"LEFT JOIN severity_map m ON m.device = {key} AND m.value = lower(p.severity) "
+            "LEFT JOIN severity_map a ON a.device = '' AND a.value = lower(p.severity)"
+        )
     columns = ", ".join(f"{special.get(n, 'p.' + n)} AS {n}" for n, _ in CORE_COLUMNS)
-    mapped = "LEFT JOIN severity_map m ON m.value = lower(p.severity)" if severity_map else ""
     return f"""
       SELECT {columns}, p.day AS day, coalesce(s.org_rank, d.org_rank) AS org_rank
       FROM (SELECT *, {epoch_sql} AS epoch, {day} AS day FROM {source}) p

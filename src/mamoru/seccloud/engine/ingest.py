@@ -394,14 +394,14 @@ class _Setup:
     keep_raw: bool
     ranges: Sequence[AddressRange]
     countries: Sequence[CountryRange]
-    severity_map: Mapping[str, int]
+    severity_maps: Mapping[str, Mapping[str, int]]
     max_segment_bytes: int
     chunk_lines: int
 
     def job(self, con: duckdb.DuckDBPyConnection) -> _Job:
         """The lookup tables loaded into ``con`` and the worker's own learnt layouts."""
         epoch_sql = load_references(
-            con, self.ranges, self.countries, self.severity_map, self.utc_offset
+            con, self.ranges, self.countries, self.severity_maps, self.utc_offset
         )
         layouts = (
             Layouts(keys=FORTIGATE_KEYS, detect=_FAST_DETECT, column=value_column)
@@ -416,7 +416,7 @@ class _Setup:
             self.utc_offset,
             self.keep_raw,
             epoch_sql,
-            bool(self.severity_map),
+            any(self.severity_maps.values()),
             layouts,
             self.max_segment_bytes,
             self.chunk_lines,
@@ -524,6 +524,18 @@ class _Work:
             self.relay()
 
 
+def _maps_by_device(
+    device: str,
+    severity_map: Mapping[str, int] | None,
+    severity_maps: Mapping[str, Mapping[str, int]] | None,
+) -> dict[str, Mapping[str, int]]:
+    """One map per device name ("" for every row): the caller's map is its device's."""
+    maps = dict(severity_maps or {})
+    if severity_map:
+        maps[device] = severity_map
+    return maps
+
+
 def ingest(
     paths: Sequence[Path],
     *,
@@ -533,6 +545,7 @@ def ingest(
     fmt: str = "auto",
     device: str = "",
     severity_map: Mapping[str, int] | None = None,
+    severity_maps: Mapping[str, Mapping[str, int]] | None = None,
     countries: Sequence[CountryRange] = (),
     config: EngineConfig | None = None,
     progress: Callable[[IngestProgress], None] | None = None,
@@ -544,8 +557,11 @@ def ingest(
     """Ingest log files (plain, gzip or zstd) into ``store`` for one prefecture.
 
     ``fmt`` is ``auto`` or a name in :data:`formats.FORMATS`; ``device`` is the caller's
-    device id, stored with each row and used for ``severity_map`` (the appliance's severity
-    word or verdict, lower-cased → OCSF severity_id). Times without a zone are read at
+    device id, stored with each row. ``severity_map`` (the appliance's severity word or
+    verdict, lower-cased → OCSF severity_id) applies to ``device``'s rows, or to every row
+    without ``device``; ``severity_maps`` gives one per device name as the lines carry it
+    (a syslog segment mixes appliances); a row's own device's map comes before the one for
+    every row. Times without a zone are read at
     ``utc_offset``. A segment whose checkpoint exists is skipped; one interrupted while
     publishing is cleaned and redone. ``progress`` is called after every file. A file
     larger than ``max_segment_bytes`` (as stored) is cut into segments of ``chunk_lines``
@@ -569,7 +585,7 @@ def ingest(
         keep_raw,
         ranges,
         countries,
-        severity_map or {},
+        _maps_by_device(device, severity_map, severity_maps),
         max_segment_bytes,
         chunk_lines,
     )

@@ -15,6 +15,7 @@ from mamoru.seccloud.services.control import (
     rule_set_enabled,
     rules_sync,
     schedule_save,
+    severity_lines,
 )
 from mamoru.seccloud.services.ingest import (
     closed_segments,
@@ -51,6 +52,7 @@ __all__ = [
     "schedule_mark_done",
     "schedule_save",
     "scheduled_reports_due",
+    "severity_lines",
     "spool_ingest",
     "spool_root",
     "store_root",

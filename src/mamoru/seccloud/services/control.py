@@ -30,6 +30,34 @@ RANGE_COLUMNS = ("organisation", "cidr", "valid_from", "valid_to")
 SEVERITY_IDS = range(0, 7)
 
 
+# OCSF severity_id by its word, and the Japanese labels the pages show (models.SEVERITY_LABELS).
+_LEVELS = {"unknown": 0, "informational": 1, "low": 2, "medium": 3, "high": 4, "critical": 5,
+           "fatal": 6, "不明": 0, "情報": 1, "低": 2, "中": 3, "高": 4, "緊急": 5, "致命的": 6}  # fmt: skip
+
+
+def severity_lines(text: str) -> dict[str, int]:
+    """A severity map as typed on the settings page: one 「機器の表記=重大度」 per line, the
+    level as 0–6, an OCSF word (critical, high…) or the pages' label (緊急, 高, 中, 低, 情報).
+    Every wrong line is named in one error."""
+    mapped: dict[str, int] = {}
+    errors = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        word, sep, level = (part.strip() for part in line.partition("="))
+        value = int(level) if level.isdigit() else _LEVELS.get(level.lower())
+        if not (sep and word) or value is None or value not in SEVERITY_IDS:
+            errors.append(
+                _("%(n)d行目「%(line)s」: 「機器の表記=重大度」の形で、重大度は 0〜6 又は "
+                  "緊急・高・中・低・情報 で書いてください。") % {"n": number, "line": line.strip()}
+            )  # fmt: skip
+            continue
+        mapped[word.lower()] = value
+    if errors:
+        raise ValidationError(errors)
+    return mapped
+
+
 def _severity_map(raw: Mapping[str, object]) -> dict[str, int]:
     cleaned: dict[str, int] = {}
     for word, value in raw.items():

@@ -103,15 +103,15 @@ def _record_segment(prefecture: Organisation, seg: engine.SegmentResult) -> set[
     return days
 
 
-def _severity_map(prefecture: Organisation, device_name: str) -> dict[str, int] | None:
-    if not device_name:
-        return None
-    device = (
-        Device.objects.unscoped("the device named for this ingest, of the checked prefecture")
-        .filter(prefecture=prefecture, name=device_name)
-        .first()
-    )
-    return {str(k): int(v) for k, v in device.severity_map.items()} if device else None
+def _severity_maps(prefecture: Organisation) -> dict[str, dict[str, int]]:
+    """Every device's severity map, by the name its lines carry (a syslog segment mixes
+    the prefecture's appliances)."""
+    devices = Device.objects.unscoped("the devices of the prefecture the service checked")
+    return {
+        device.name: {str(k): int(v) for k, v in device.severity_map.items()}
+        for device in devices.filter(prefecture=prefecture)
+        if device.severity_map
+    }
 
 
 def ingest_files(
@@ -150,7 +150,7 @@ def ingest_files(
         result = engine.ingest(
             list(paths), store=store_root(), prefecture=prefecture.prefecture_code,
             ranges=ranges_for(prefecture), fmt=fmt, device=device_name,
-            severity_map=_severity_map(prefecture, device_name), config=engine_config(),
+            severity_maps=_severity_maps(prefecture), config=engine_config(),
             progress=advance,
         )  # fmt: skip
         days: set[date] = set()

@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from mamoru.audit.models import AuditEvent
-from mamoru.seccloud.models import AddressRange, Alert, AlertStatus, IngestRun
+from mamoru.seccloud.models import AddressRange, Alert, AlertStatus, Device, IngestRun
 from mamoru.seccloud.testing import MONTH
 from mamoru.testing import CHIYODA, OSAKA, TOKYO, Cast, SignIn
 
@@ -155,3 +155,19 @@ def test_the_ranges_upload_saves_nothing_on_a_bad_row(cast: Cast, signed_in: Sig
     )
     assert "3行目: 団体コード" in page.content.decode()
     assert not AddressRange.objects.unscoped("test").exists()
+
+
+def test_a_device_is_registered_with_its_severity_map_or_not_at_all(
+    cast: Cast, signed_in: SignIn
+) -> None:
+    tokyo, url = signed_in(cast.tokyo), reverse("seccloud:device_save", args=[TOKYO])
+    bad = {"name": "FGT-01", "format": "fortigate", "severity_map": "critical=緊急\nhigh=とても"}
+    page = tokyo.post(url, bad, follow=True).content.decode()
+    assert "2行目「high=とても」" in page
+    assert not Device.objects.unscoped("test").exists()
+    good = {"name": "FGT-01", "format": "fortigate", "severity_map": "Critical = 高\n\nlow=1"}
+    page = tokyo.post(url, good, follow=True).content.decode()
+    assert Device.objects.unscoped("test").get().severity_map == {"critical": 4, "low": 1}
+    assert "critical=4" in page
+    assert signed_in(cast.osaka).post(url, good).status_code == 404
+    assert signed_in(cast.chiyoda).post(url, good).status_code in (403, 404)

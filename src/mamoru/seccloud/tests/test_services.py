@@ -14,6 +14,8 @@ from mamoru.incidents.models import Notification
 from mamoru.orgs.principal import System
 from mamoru.orgs.selectors import principal_for
 from mamoru.seccloud import engine, services
+from mamoru.seccloud.engine.testing import events
+from mamoru.seccloud.engine.tests import samples
 from mamoru.seccloud.models import (
     AddressRange,
     Alert,
@@ -90,6 +92,22 @@ def test_ingest_records_each_segment_once_even_after_a_crash_before_recording(
     assert (run.rows_read, run.rows_stored, run.rows_quarantined) == (1, 1, 0)
     day.refresh_from_db()
     assert day.lines == 6
+
+
+def test_a_syslog_segment_without_a_device_takes_each_devices_severity_map(
+    cast: Cast, tmp_path: Path
+) -> None:
+    tokyo = cast.org(TOKYO)
+    services.device_save(
+        principal=SYSTEM, prefecture=tokyo, name="FGT-PREF-01", severity_map={"critical": 2}
+    )
+    other = samples.FORTIGATE_IPS.replace("FGT-PREF-01", "FGT-BRANCH").replace("10:01", "10:02")
+    path = tmp_path / "spooled.log"
+    path.write_text(f"{samples.FORTIGATE_IPS}\n{other}\n", encoding="utf-8")
+    services.ingest_files(principal=SYSTEM, prefecture=tokyo, paths=[path], detect=False)
+    levels = {r["device_name"]: r["severity_id"] for r in events(services.store_root())}
+    assert levels["FGT-PREF-01"] == 2  # the registered device's own map
+    assert levels["FGT-BRANCH"] != 2  # no map: the appliance's level, untouched
 
 
 def test_a_municipality_may_not_ingest(cast: Cast, tmp_path: Path) -> None:

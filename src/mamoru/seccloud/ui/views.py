@@ -105,6 +105,7 @@ def device_save(request: HttpRequest, principal: Principal, code: str) -> HttpRe
             principal=principal, prefecture=pref, name=request.POST.get("name", ""),
             format=request.POST.get("format", LogFormat.AUTO),
             description=request.POST.get("description", ""),
+            severity_map=services.severity_lines(request.POST.get("severity_map", "")),
         ),
         success=_("機器を登録しました。"),
     )  # fmt: skip

@@ -128,6 +128,26 @@ def test_a_severity_map_overrides_the_appliance_default(
     assert (row["severity_id"], row["device_uid"]) == (3, "fgt-1")
 
 
+def test_a_mixed_syslog_segment_takes_each_devices_own_map(
+    ingest_lines: Ingest, tmp_path: Path
+) -> None:
+    other = s.FORTIGATE_IPS.replace("FGT-PREF-01", "FGT-BRANCH").replace("10:01:00", "10:02:00")
+    third = s.FORTIGATE_IPS.replace("FGT-PREF-01", "FGT-LAB").replace("10:01:00", "10:03:00")
+    maps = {"FGT-PREF-01": {"critical": 3}, "FGT-BRANCH": {"Critical": 2}}
+    ingest_lines([s.FORTIGATE_IPS, other, third], severity_maps=maps)
+    rows = sorted(events(tmp_path / "store"), key=lambda r: str(r["time"]))
+    default = rows[2]["severity_id"]  # FGT-LAB has no map: the appliance's own level
+    assert [(r["device_name"], r["severity_id"]) for r in rows] == [
+        ("FGT-PREF-01", 3),
+        ("FGT-BRANCH", 2),
+        ("FGT-LAB", default),
+    ]
+    assert default not in (2, 3)
+    ingest_lines([third.replace("10:03:00", "10:04:00")], severity_maps={"": {"critical": 1}})
+    last = max(events(tmp_path / "store"), key=lambda r: str(r["time"]))
+    assert (last["device_name"], last["severity_id"]) == ("FGT-LAB", 1)
+
+
 def test_no_extension_is_installed_or_loaded(tmp_path: Path) -> None:
     con = connect(EngineConfig(temp_directory=tmp_path))
     with pytest.raises(Exception, match="inet"):
