@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django import template
 
+from mamoru.seccloud.models import severity_label
+
 register = template.Library()
 
 
@@ -13,3 +15,13 @@ def count(value: int | str | None) -> str:
     if value is None or value == "":
         return "—"
     return f"{int(value):,}"
+
+
+# OCSF severity_id → the word the pages say it with (models.SEVERITY_LABELS).
+_OCSF_WORDS = ("unknown", "informational", "low", "medium", "high", "critical", "critical")
+
+
+@register.filter
+def severity_name(value: int) -> str:
+    """An OCSF severity_id (0–6) as the pages name it (緊急, 高, …)."""
+    return severity_label(_OCSF_WORDS[int(value)]) if 0 <= int(value) <= 6 else str(value)

@@ -168,6 +168,6 @@ def test_a_device_is_registered_with_its_severity_map_or_not_at_all(
     good = {"name": "FGT-01", "format": "fortigate", "severity_map": "Critical = 高\n\nlow=1"}
     page = tokyo.post(url, good, follow=True).content.decode()
     assert Device.objects.unscoped("test").get().severity_map == {"critical": 4, "low": 1}
-    assert "critical=4" in page
+    assert "<code>critical</code> → 高" in page
     assert signed_in(cast.osaka).post(url, good).status_code == 404
     assert signed_in(cast.chiyoda).post(url, good).status_code in (403, 404)
