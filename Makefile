@@ -11,7 +11,7 @@ export MAMORU_DATA_DIR ?= $(CURDIR)/var
 PYTEST_WORKERS ?= 2
 
 .PHONY: run test install install-dev assets system-run system-test lint types app-template deploy-check \
-        suite-sqlite suite-postgres demo clean
+        suite-sqlite suite-postgres demo fuzz clean
 
 # The demo scans a lab on 127.0.0.1 (asm/demo.py): loopback is allowed for the demo only.
 run: system-run install assets demo
@@ -71,6 +71,11 @@ suite-sqlite:
 
 suite-postgres:
 	bash scripts/with-postgres.sh $(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadfile -q -m "not lab and not netns"
+
+# The API fuzzers with new random cases, more of them (CI draws the same cases every run).
+fuzz:
+	MAMORU_FUZZ_RANDOM=1 MAMORU_FUZZ_EXAMPLES=$${MAMORU_FUZZ_EXAMPLES:-60} $(BIN)/pytest -n $(PYTEST_WORKERS) -q \
+	  src/mamoru/api/tests/test_schema.py src/mamoru/api/tests/test_schema_roles.py
 
 clean:
 	rm -rf $(VENV) var node_modules src/mamoru/web/static/vendor

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fcntl
+import os
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -45,6 +46,49 @@ def pytest_configure(config: pytest.Config) -> None:
         from django.conf import settings
 
         settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+# Tests that never reach a database: the engines (scanner, log analytics), the routing
+# rules, the version and calendar arithmetic, and the lints over the source. Listed, not
+# inferred: some tests reach a database of their own (workers in subprocesses, threads)
+# without any pytest-django fixture.
+_DATABASE_FREE = (
+    "src/mamoru/asm/engine/",
+    "src/mamoru/seccloud/engine/",
+    "src/mamoru/incidents/tests/test_routing_",
+    "src/mamoru/vulns/tests/test_versions.py",
+    "src/mamoru/vulns/tests/test_cpe_applicability.py",
+    "src/mamoru/core/tests/test_jpcalendar.py",
+    "src/mamoru/core/tests/test_tenancy.py",
+    "src/mamoru/core/tests/test_architecture.py",
+)
+# Fixtures through which a test reaches the test database.
+_DATABASE_FIXTURES = frozenset(
+    {
+        "db",
+        "transactional_db",
+        "django_db_reset_sequences",
+        "django_db_serialized_rollback",
+        "live_server",
+    }
+)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The PostgreSQL run (``make test`` runs the suite on SQLite, then again with
+    ``MAMORU_DATABASE_URL`` at a throw-away PostgreSQL) leaves out the database-free tests:
+    they ran already and would run the same code twice."""
+    if not os.environ.get("MAMORU_DATABASE_URL", "").startswith("postgres"):
+        return
+    keep, drop = [], []
+    for item in items:
+        listed = item.nodeid.startswith(_DATABASE_FREE)
+        names = set(getattr(item, "fixturenames", ()))
+        reaches = item.get_closest_marker("django_db") or names & _DATABASE_FIXTURES
+        (drop if listed and not reaches else keep).append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
 
 
 @pytest.fixture(autouse=True)

@@ -8,6 +8,7 @@ objects to point path parameters at; ``point_at_real_objects`` does that for a c
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -16,6 +17,7 @@ import schemathesis
 from django.core.wsgi import get_wsgi_application
 from django.test import Client
 from django.utils import timezone
+from hypothesis import HealthCheck, settings
 
 from mamoru.accounts.models import User
 from mamoru.advisories import services as advisories
@@ -72,6 +74,20 @@ NO_RESPONSE_SCHEMA = (
 # The report's content has ~1,000 boundary cases in schemathesis's coverage phase (90 s):
 # these two get random fuzzing only; the content's rules have their own property tests.
 NO_COVERAGE_PHASE = ("incidents_reports_create", "incidents_reports_update")
+
+
+def fuzz_settings(examples: int) -> settings:
+    """Hypothesis settings of the schema tests. By default every run draws the same cases
+    (derandomised), so a red CI is a reproducible one and does not depend on the draw;
+    ``make fuzz`` (``MAMORU_FUZZ_RANDOM=1``, ``MAMORU_FUZZ_EXAMPLES``) draws new ones, more
+    of them, to find what the fixed draw does not."""
+    explore = os.environ.get("MAMORU_FUZZ_RANDOM") == "1"
+    return settings(
+        max_examples=int(os.environ.get("MAMORU_FUZZ_EXAMPLES", examples)),
+        deadline=None,
+        suppress_health_check=list(HealthCheck),
+        derandomize=not explore,
+    )
 
 
 def load_schema(*, every_phase: bool) -> schemathesis.BaseSchema:

@@ -9,9 +9,8 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, settings
 
-from mamoru.testing.fuzz import World, load_schema, point_at_real_objects
+from mamoru.testing.fuzz import World, fuzz_settings, load_schema, point_at_real_objects
 
 schema = load_schema(every_phase=True)
 
@@ -21,7 +20,7 @@ schema = load_schema(every_phase=True)
 # pytest parameter, schemathesis's items share one id, and pytest-xdist then runs one.
 @pytest.mark.parametrize("role", ["admin"])
 @schema.parametrize()
-@settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck))
+@fuzz_settings(examples=15)
 def test_no_operation_fails_or_breaks_its_schema(
     case: Any, role: str, world: World, fuzzing: Iterator[int]
 ) -> None:

@@ -10,9 +10,8 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, settings
 
-from mamoru.testing.fuzz import ROLES, World, load_schema, point_at_real_objects
+from mamoru.testing.fuzz import ROLES, World, fuzz_settings, load_schema, point_at_real_objects
 
 schema = load_schema(every_phase=False)
 
@@ -20,7 +19,7 @@ schema = load_schema(every_phase=False)
 @pytest.mark.django_db(transaction=False)
 @pytest.mark.parametrize("role", [r for r in ROLES if r != "admin"])
 @schema.parametrize()
-@settings(max_examples=5, deadline=None, suppress_health_check=list(HealthCheck))
+@fuzz_settings(examples=5)
 def test_no_operation_fails_for_any_role(
     case: Any, role: str, world: World, fuzzing: Iterator[int]
 ) -> None:

@@ -62,13 +62,17 @@ def load_references(
         "CREATE OR REPLACE TEMP TABLE severity_map "
         "(device VARCHAR, value VARCHAR, severity_id TINYINT)"
     )
-    mapped = [
-        (device, word.strip().lower(), int(level))
+    # One row per (device, word), or the join would repeat an event ("Critical" and
+    # "critical" are one word).
+    mapped = {
+        (device, word.strip().lower()): int(level)
         for device, words in severity_maps.items()
         for word, level in words.items()
-    ]
+    }
     if mapped:
-        con.executemany("INSERT INTO severity_map VALUES (?, ?, ?)", mapped)
+        con.executemany(
+            "INSERT INTO severity_map VALUES (?, ?, ?)", [(*k, v) for k, v in mapped.items()]
+        )
     minutes = int(utc_offset.total_seconds() // 60)
     con.execute(
         f"CREATE OR REPLACE MACRO local_to_utc(ts) AS (ts - INTERVAL {minutes} MINUTE)::TIMESTAMPTZ"

@@ -133,8 +133,9 @@ def test_a_mixed_syslog_segment_takes_each_devices_own_map(
 ) -> None:
     other = s.FORTIGATE_IPS.replace("FGT-PREF-01", "FGT-BRANCH").replace("10:01:00", "10:02:00")
     third = s.FORTIGATE_IPS.replace("FGT-PREF-01", "FGT-LAB").replace("10:01:00", "10:03:00")
-    maps = {"FGT-PREF-01": {"critical": 3}, "FGT-BRANCH": {"Critical": 2}}
+    maps = {"FGT-PREF-01": {"critical": 3}, "FGT-BRANCH": {"Critical": 2, "critical ": 2}}
     ingest_lines([s.FORTIGATE_IPS, other, third], severity_maps=maps)
+    assert len(events(tmp_path / "store")) == 3  # one spelling twice repeats no event
     rows = sorted(events(tmp_path / "store"), key=lambda r: str(r["time"]))
     default = rows[2]["severity_id"]  # FGT-LAB has no map: the appliance's own level
     assert [(r["device_name"], r["severity_id"]) for r in rows] == [
