@@ -80,7 +80,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     they ran already and would run the same code twice."""
     if not os.environ.get("MAMORU_DATABASE_URL", "").startswith("postgres"):
         return
-    keep, drop = [], []
+    keep: list[pytest.Item] = []
+    drop: list[pytest.Item] = []
     for item in items:
         listed = item.nodeid.startswith(_DATABASE_FREE)
         names = set(getattr(item, "fixturenames", ()))
