@@ -215,3 +215,23 @@ def test_the_menu_groups_every_capability_once_under_a_few_headings(
     tokyo = text(signed_in(cast.tokyo).get("/incidents/inbox/"))
     assert "site-nav__link--current" in tokyo
     assert 'href="/incidents/inbox/" aria-current="page"' in tokyo
+
+
+def test_what_one_can_do_is_listed_under_the_menus_headings(cast: Cast, signed_in: SignIn) -> None:
+    import re
+
+    from mamoru.orgs.selectors import principal_for
+
+    principal = principal_for(user=cast.tokyo)
+    page = text(signed_in(cast.tokyo).get("/"))
+    listed = page[
+        page.index('id="capabilities"') : page.index("</section>", page.index('id="capabilities"'))
+    ]
+    headings = re.findall(r'<h3 class="capabilities__heading" id="capabilities-(\w+)">', listed)
+    used = {e.section.value for e in navigation.navigation_for(principal)}
+    assert headings == [s.value for s in navigation.Section if s.value in used]
+    assert len(headings) >= 3
+    links = re.findall(r'class="capability__link" href="([^"]+)"', listed)
+    assert sorted(links) == sorted(e.url(principal) for e in navigation.navigation_for(principal))
+    other = text(signed_in(cast.chiyoda).get("/"))
+    assert "/seccloud/prefectures/130001/" not in other[other.index('id="capabilities"') :]

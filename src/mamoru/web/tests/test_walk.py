@@ -41,7 +41,7 @@ def test_each_capability_is_one_click_from_home(demo: None, visit: Any, username
     visitor = visit(user)
     for entry in entries:
         page = visitor.open("/")
-        capabilities = page.locator("#capabilities-heading + ul")
+        capabilities = page.locator("#capabilities")
         capabilities.get_by_role("link", name=str(entry.label), exact=True).click()
         page.wait_for_load_state("load")
         # where the entry leads (an app's start may send each role on to its own view)

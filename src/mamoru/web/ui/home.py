@@ -1,7 +1,8 @@
 """The home page: the hub every person starts from.
 
 It shows, for the organisation the person acts in: what needs attention (each item links
-to the thing itself), everything this person can do (one click to each capability), and
+to the thing itself), everything this person can do (one click to each capability, under
+the headings of the menu's groups: the shell's ``navigation`` context), and
 the panels the apps contribute for this kind of organisation. It is composed from
 ``core.navigation``'s registries; it names no app.
 """
@@ -12,7 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from mamoru.core.navigation import attention_for, home_panels_for, navigation_for
+from mamoru.core.navigation import attention_for, home_panels_for
 from mamoru.core.pages import page
 from mamoru.orgs.models import OrganisationKind
 from mamoru.orgs.policy import Supervisor
@@ -44,13 +45,11 @@ def _lead(principal: Principal) -> str:
 
 @page
 def home(request: HttpRequest, principal: Principal) -> HttpResponse:
-    capabilities = [(entry, entry.url(principal)) for entry in navigation_for(principal)]
     context = {
         "organisation": principal.organisation,
         "eyebrow": _eyebrow(principal),
         "lead": _lead(principal),
         "attention": attention_for(request, principal),
-        "capabilities": capabilities,
         "panels": home_panels_for(request, principal),
     }
     return render(request, "web/home.html", context)
