@@ -23,21 +23,11 @@ from mamoru.core.navigation import (
     home_panel,
     nav_entry,
 )
+from mamoru.orgs import audiences
 from mamoru.orgs.principal import Principal
 
 MAX_ENTRIES = 10
 PANEL_ROWS = 5
-
-
-def _reads(principal: Principal | None) -> bool:
-    return principal is not None and principal.can(Permission.DATA_VIEW)
-
-
-def _shares(principal: Principal | None) -> bool:
-    return _reads(principal) and (
-        principal.organisation.is_local_government  # type: ignore[union-attr]
-        or principal.supervisor is not None  # type: ignore[union-attr]
-    )
 
 
 nav_entry(
@@ -50,7 +40,7 @@ nav_entry(
         description=gettext_lazy(
             "攻撃や脆弱性についての国からの注意喚起を読み、影響の有無を回答します。"
         ),
-        show=_reads,
+        show=audiences.reads,
     )
 )
 nav_entry(
@@ -61,13 +51,13 @@ nav_entry(
         url_name="advisories:shares",
         order=22,
         description=gettext_lazy("不審なメールや通信先などの気付きを、都道府県と国に共有します。"),
-        show=_shares,
+        show=audiences.local_or_supervisor,
     )
 )
 
 
 def _panel(request: HttpRequest, principal: Principal | None) -> dict[str, Any] | None:
-    if not _reads(principal):
+    if not audiences.reads(principal):
         return None
     assert principal is not None
     received = list(selectors.advisories_received(principal=principal)[:PANEL_ROWS])

@@ -29,26 +29,10 @@ from mamoru.core.navigation import (
     home_panel,
     nav_entry,
 )
-from mamoru.orgs.policy import Supervisor
+from mamoru.orgs import audiences
 from mamoru.orgs.principal import Principal
 
 MAX_ENTRIES = 10
-
-
-def _local_government(principal: Principal | None) -> bool:
-    return (
-        principal is not None
-        and principal.organisation.is_local_government
-        and principal.can(Permission.DATA_VIEW)
-    )
-
-
-def _prefecture(principal: Principal | None) -> bool:
-    return principal is not None and principal.supervisor == Supervisor.PREFECTURE
-
-
-def _nation(principal: Principal | None) -> bool:
-    return principal is not None and principal.supervisor == Supervisor.NATION
 
 
 nav_entry(
@@ -61,7 +45,7 @@ nav_entry(
         description=gettext_lazy(
             "インターネットに公開している機器やサイトの弱点を見つけ、何をすればよいかを示します。"
         ),
-        show=_local_government,
+        show=audiences.local_government,
         kwargs=lambda p: {"code": p.organisation.code},
     )
 )
@@ -75,7 +59,7 @@ nav_entry(
         description=gettext_lazy(
             "域内の市区町村の公開機器の弱点、期限切れの対応、まだ診断していない団体を確認します。"
         ),
-        show=_prefecture,
+        show=audiences.prefecture,
     )
 )
 nav_entry(
@@ -88,7 +72,7 @@ nav_entry(
         description=gettext_lazy(
             "都道府県ごとの露出、多い脆弱性と製品、全国診断の進み具合を確認します。"
         ),
-        show=_nation,
+        show=audiences.nation,
     )
 )
 nav_entry(
@@ -101,13 +85,13 @@ nav_entry(
         description=gettext_lazy(
             "新たに分かった脆弱性に、貴団体（や域内の団体）の機器が該当したときの知らせです。"
         ),
-        show=_local_government,
+        show=audiences.local_government,
     )
 )
 
 
 def _own_panel(request: HttpRequest, principal: Principal | None) -> dict[str, Any] | None:
-    if not _local_government(principal):
+    if not audiences.local_government(principal):
         return None
     assert principal is not None
     organisation = principal.organisation
@@ -118,7 +102,7 @@ def _own_panel(request: HttpRequest, principal: Principal | None) -> dict[str, A
 
 
 def _prefecture_panel(request: HttpRequest, principal: Principal | None) -> dict[str, Any] | None:
-    if not _prefecture(principal):
+    if not audiences.prefecture(principal):
         return None
     assert principal is not None
     code = principal.organisation.prefecture_code
@@ -131,7 +115,7 @@ home_panel(Panel("asm.prefecture", "asm/panels/prefecture.html", 21, _prefecture
 
 @attention_check
 def asm_kev_findings(request: HttpRequest, principal: Principal | None) -> Attention | None:
-    if not _local_government(principal):
+    if not audiences.local_government(principal):
         return None
     assert principal is not None
     exposure = selectors.organisation_exposure(
@@ -185,7 +169,7 @@ def asm_unread_alerts(request: HttpRequest, principal: Principal | None) -> Atte
 
 @attention_check
 def asm_assets_waiting(request: HttpRequest, principal: Principal | None) -> Attention | None:
-    if not _local_government(principal):
+    if not audiences.local_government(principal):
         return None
     assert principal is not None
     if not principal.can(Permission.DATA_EDIT):
@@ -209,7 +193,7 @@ def asm_assets_waiting(request: HttpRequest, principal: Principal | None) -> Att
 
 @attention_check
 def asm_prefecture_overdue(request: HttpRequest, principal: Principal | None) -> Attention | None:
-    if not _prefecture(principal):
+    if not audiences.prefecture(principal):
         return None
     assert principal is not None
     total = selectors.prefecture_total(

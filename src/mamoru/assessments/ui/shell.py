@@ -27,18 +27,10 @@ from mamoru.core.navigation import (
     home_panel,
     nav_entry,
 )
+from mamoru.orgs import audiences
 from mamoru.orgs.principal import Principal
 
 MAX_ENTRIES = 10
-
-
-def _takes_part(principal: Principal | None) -> bool:
-    """Local governments answer surveys; 総務省 sends them (a recipient body does neither)."""
-    return (
-        principal is not None
-        and (principal.organisation.is_local_government or principal.supervisor is not None)
-        and principal.can(Permission.DATA_VIEW)
-    )
 
 
 nav_entry(
@@ -51,7 +43,7 @@ nav_entry(
         description=gettext_lazy(
             "総務省や都道府県からの情報セキュリティ対策の調査に回答し、評価と次にすることを確かめます。"
         ),
-        show=_takes_part,
+        show=audiences.local_or_supervisor,
     )
 )
 
@@ -70,7 +62,7 @@ def _due(request: HttpRequest, principal: Principal) -> list[Target]:
 
 
 def _due_panel(request: HttpRequest, principal: Principal | None) -> dict[str, Any] | None:
-    if not _takes_part(principal):
+    if not audiences.local_or_supervisor(principal):
         return None
     assert principal is not None
     due = _due(request, principal)
@@ -84,7 +76,7 @@ home_panel(Panel("assessments.due", "assessments/panels/due.html", 20, _due_pane
 
 @attention_check
 def survey_deadlines(request: HttpRequest, principal: Principal | None) -> Attention | None:
-    if not _takes_part(principal):
+    if not audiences.local_or_supervisor(principal):
         return None
     assert principal is not None
     due = _due(request, principal)
@@ -114,7 +106,7 @@ def survey_deadlines(request: HttpRequest, principal: Principal | None) -> Atten
 
 @attention_check
 def survey_returned(request: HttpRequest, principal: Principal | None) -> Attention | None:
-    if not _takes_part(principal):
+    if not audiences.local_or_supervisor(principal):
         return None
     assert principal is not None
     returned = list(
@@ -137,7 +129,7 @@ def survey_returned(request: HttpRequest, principal: Principal | None) -> Attent
 
 @attention_check
 def survey_assigned(request: HttpRequest, principal: Principal | None) -> Attention | None:
-    if not _takes_part(principal):
+    if not audiences.local_or_supervisor(principal):
         return None
     assert principal is not None
     assigned = list(selectors.assigned_to(principal=principal)[:MAX_ENTRIES])

@@ -30,18 +30,10 @@ from mamoru.core.navigation import (
 from mamoru.incidents import due, selectors, services
 from mamoru.incidents.models import ReportStatus
 from mamoru.incidents.ui import labels
+from mamoru.orgs import audiences
 from mamoru.orgs.principal import Principal
 
 MAX_ENTRIES = 10
-
-
-def _reports(principal: Principal | None) -> bool:
-    """Local governments report incidents (a recipient body only receives them)."""
-    return (
-        principal is not None
-        and principal.organisation.is_local_government
-        and principal.can(Permission.DATA_VIEW)
-    )
 
 
 def _receives(principal: Principal | None) -> bool:
@@ -62,7 +54,7 @@ nav_entry(
         description=gettext_lazy(
             "情報漏えいやランサムウェアなどが起きたとき、一度の報告で必要な宛先すべてに届けます。"
         ),
-        show=_reports,
+        show=audiences.local_government,
     )
 )
 nav_entry(
@@ -112,7 +104,8 @@ nav_entry(
             "CISOが不在のときにインシデント報告を承認する代理者を指名します。"
         ),
         show=lambda p: (
-            _reports(p) and (p.can(Permission.REPORTS_APPROVE) or p.can(Permission.MEMBERS_MANAGE))
+            audiences.local_government(p)
+            and (p.can(Permission.REPORTS_APPROVE) or p.can(Permission.MEMBERS_MANAGE))
         ),
     )
 )
@@ -124,7 +117,7 @@ PANEL_ROWS = 5
 def _report_panel(request: HttpRequest, principal: Principal | None) -> dict[str, Any] | None:
     """A local government's start of incident reporting: the button to the start page (for
     everyone, so that a viewer too finds what to do first), and its latest reports."""
-    if not _reports(principal):
+    if not audiences.local_government(principal):
         return None
     assert principal is not None
     return {

@@ -26,8 +26,8 @@ from mamoru.core.navigation import (
     nav_entry,
     settings_panel,
 )
+from mamoru.orgs import audiences
 from mamoru.orgs.models import OrganisationKind
-from mamoru.orgs.policy import Supervisor
 from mamoru.orgs.principal import Principal
 from mamoru.orgs.roles import Role
 from mamoru.orgs.selectors import (
@@ -50,14 +50,6 @@ def _own_members(request: HttpRequest, principal: Principal) -> list[MemberRow]:
         cached = members_with_mfa(principal=principal, organisation=principal.organisation)
         request._orgs_own_members = cached  # type: ignore[attr-defined]
     return cached
-
-
-def _is_prefecture(principal: Principal | None) -> bool:
-    return principal is not None and principal.supervisor == Supervisor.PREFECTURE
-
-
-def _is_nation(principal: Principal | None) -> bool:
-    return principal is not None and principal.supervisor == Supervisor.NATION
 
 
 nav_entry(
@@ -94,7 +86,7 @@ nav_entry(
         url_name="orgs:municipalities",
         order=15,
         description=gettext_lazy("域内の市区町村の職員の登録と二要素認証の状況を確認します。"),
-        show=_is_prefecture,
+        show=audiences.prefecture,
     )
 )
 nav_entry(
@@ -111,7 +103,7 @@ nav_entry(
 
 def _own_organisation(request: HttpRequest, principal: Principal | None) -> dict[str, Any] | None:
     """A municipality's or recipient's own profile and members on its home page."""
-    if principal is None or _is_prefecture(principal) or _is_nation(principal):
+    if principal is None or audiences.prefecture(principal) or audiences.nation(principal):
         return None
     organisation = principal.organisation
     members = _own_members(request, principal) if principal.can(Permission.MEMBERS_VIEW) else []
@@ -119,13 +111,13 @@ def _own_organisation(request: HttpRequest, principal: Principal | None) -> dict
 
 
 def _municipalities(request: HttpRequest, principal: Principal | None) -> dict[str, Any] | None:
-    if principal is None or not _is_prefecture(principal):
+    if principal is None or not audiences.prefecture(principal):
         return None
     return municipalities_context(request, principal)
 
 
 def _prefectures(request: HttpRequest, principal: Principal | None) -> dict[str, Any] | None:
-    if principal is None or not _is_nation(principal):
+    if principal is None or not audiences.nation(principal):
         return None
     rows = organisation_counts_by_prefecture(principal=principal)
     kinds = [

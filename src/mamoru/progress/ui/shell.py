@@ -24,22 +24,12 @@ from mamoru.core.navigation import (
     home_panel,
     nav_entry,
 )
+from mamoru.orgs import audiences
 from mamoru.orgs.principal import Principal
 from mamoru.progress import selectors
 
 MAX_ENTRIES = 10
 PANEL_ROWS = 5
-
-
-def _reads(principal: Principal | None) -> bool:
-    return principal is not None and principal.can(Permission.DATA_VIEW)
-
-
-def _local_or_supervisor(principal: Principal | None) -> bool:
-    return _reads(principal) and (
-        principal.organisation.is_local_government  # type: ignore[union-attr]
-        or principal.supervisor is not None  # type: ignore[union-attr]
-    )
 
 
 nav_entry(
@@ -52,7 +42,7 @@ nav_entry(
         description=gettext_lazy(
             "業務システムの標準化などの進み具合を毎月報告し、都道府県・国の集計を見ます。"
         ),
-        show=_local_or_supervisor,
+        show=audiences.local_or_supervisor,
     )
 )
 nav_entry(
@@ -65,7 +55,7 @@ nav_entry(
         description=gettext_lazy(
             "国や都道府県からのお知らせを読み、内容を確認したことを伝えます。"
         ),
-        show=_reads,
+        show=audiences.reads,
     )
 )
 nav_entry(
@@ -76,7 +66,7 @@ nav_entry(
         url_name="progress:questions",
         order=34,
         description=gettext_lazy("都道府県や国に質問し、回答を受け取ります。"),
-        show=_local_or_supervisor,
+        show=audiences.local_or_supervisor,
     )
 )
 nav_entry(
@@ -87,14 +77,14 @@ nav_entry(
         url_name="progress:faq",
         order=36,
         description=gettext_lazy("これまでの質問と回答を、キーワードで探せます。"),
-        show=_reads,
+        show=audiences.reads,
     )
 )
 
 
 def _panel(request: HttpRequest, principal: Principal | None) -> dict[str, Any] | None:
     """The campaigns one takes part in or supervises, and the newest notices."""
-    if not _reads(principal):
+    if not audiences.reads(principal):
         return None
     assert principal is not None
     campaigns = list(selectors.campaigns_visible(principal=principal)[:PANEL_ROWS])
