@@ -367,6 +367,9 @@ MAMORU_SECCLOUD_THREADS = env_int("SECCLOUD_THREADS", 2)
 MAMORU_SECCLOUD_TEMP_DIRECTORY = Path(
     env_str("SECCLOUD_TEMP_DIRECTORY", str(DATA_DIR / "seccloud-spill"))
 )
+# The largest log file the ingest page accepts (bytes); larger files go straight into
+# the drop folder (<data root>/spool/pref=XX/drop/).
+MAMORU_SECCLOUD_UPLOAD_MAX_BYTES = env_int("SECCLOUD_UPLOAD_MAX_BYTES", 2 * 1024**3)
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")

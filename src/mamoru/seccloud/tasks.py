@@ -13,6 +13,7 @@ from mamoru.core.scheduler import periodic
 from mamoru.orgs.models import Organisation, OrganisationKind
 from mamoru.orgs.principal import System
 from mamoru.seccloud.services import (
+    drop_ingest,
     figures_compute,
     prefecture_by_code,
     schedule_mark_done,
@@ -24,19 +25,21 @@ from mamoru.seccloud.services import (
 
 @task()
 def ingest_closed_segments() -> int:
-    """Ingest every prefecture's closed syslog segments; the rows read."""
+    """Ingest every prefecture's closed syslog segments and the settled files of its drop
+    folder; the rows read."""
     rows = 0
+    system = System("seccloud micro-batch ingest")
     prefectures = Organisation.objects.unscoped(
         "the micro-batch visits every prefecture's spool"
     ).filter(kind=OrganisationKind.PREFECTURE)
     for prefecture in prefectures:
         spool = spool_root(prefecture)
-        if not (spool / "closed").is_dir():
-            continue
-        run = spool_ingest(
-            principal=System("seccloud micro-batch ingest"), prefecture=prefecture, spool=spool
-        )
-        rows += run.rows_read if run else 0
+        if (spool / "closed").is_dir():
+            run = spool_ingest(principal=system, prefecture=prefecture, spool=spool)
+            rows += run.rows_read if run else 0
+        if (spool / "drop").is_dir():
+            runs = drop_ingest(principal=system, prefecture=prefecture, spool=spool)
+            rows += sum(r.rows_read for r in runs)
     return rows
 
 
@@ -71,7 +74,7 @@ periodic(
     ingest_closed_segments,
     every=timedelta(minutes=1),
     name="seccloud.ingest-closed-segments",
-    description="セキュリティクラウド: 受信済みログ（閉じたセグメント）の取り込み",
+    description="セキュリティクラウド: 受信済みログ（閉じたセグメント）と取り込みフォルダのファイルの取り込み",
 )
 periodic(
     scheduled_monthly_reports,

@@ -19,9 +19,14 @@ from mamoru.seccloud.services.control import (
 )
 from mamoru.seccloud.services.ingest import (
     closed_segments,
+    drop_ingest,
+    drop_root,
+    drop_status,
+    dropped_files,
     ingest_files,
     ranges_for,
     spool_ingest,
+    upload_save,
 )
 from mamoru.seccloud.services.reports import (
     figures_compute,
@@ -38,6 +43,10 @@ __all__ = [
     "closed_segments",
     "detect_days",
     "device_save",
+    "drop_ingest",
+    "drop_root",
+    "drop_status",
+    "dropped_files",
     "engine_config",
     "figures_compute",
     "ingest_files",
@@ -56,4 +65,5 @@ __all__ = [
     "spool_ingest",
     "spool_root",
     "store_root",
+    "upload_save",
 ]

@@ -9,13 +9,21 @@ was ingested now or by an earlier attempt that stopped before recording it.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from datetime import date
+import os
+import re
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
 from pathlib import Path
 
+import duckdb
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from mamoru.orgs.models import Organisation
 from mamoru.orgs.principal import Actor, audit
@@ -30,7 +38,12 @@ from mamoru.seccloud.models import (
     RunStatus,
 )
 from mamoru.seccloud.services.alerts import detect_days
-from mamoru.seccloud.services.common import engine_config, require_operator, store_root
+from mamoru.seccloud.services.common import (
+    engine_config,
+    require_operator,
+    spool_root,
+    store_root,
+)
 from mamoru.seccloud.services.reports import prefecture_figures_refresh
 
 Progress = Callable[[engine.IngestProgress], None]
@@ -199,3 +212,127 @@ def spool_ingest(*, principal: Actor, prefecture: Organisation, spool: Path) -> 
     for path in files:
         path.replace(done / path.name)
     return run
+
+
+# The drop folder (``<spool>/drop``): an operator copies log files there (plain, gzip or
+# zstd, under any rotated name: fortigate.log.1.gz, traffic.log-20261005, mail.log.2) and
+# the micro-batch ingests each once it has been left alone for SETTLED — a copy (cp, scp,
+# rsync) writes for a while, and a half-copied file would be ingested short. Dot-files and
+# names of copies in progress are left for later.
+SETTLED = timedelta(seconds=30)
+_IN_PROGRESS = (".part", ".tmp", ".partial", ".filepart", ".crdownload")
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+# What a file the engine cannot read raises (DuckDB's readers, gzip, the file system); a
+# database or programming error is not the file's fault and leaves it in place.
+UNREADABLE = (duckdb.Error, OSError, ValueError, EOFError)
+
+
+def drop_root(prefecture: Organisation) -> Path:
+    """The folder the prefecture's operators drop log files into."""
+    return spool_root(prefecture) / "drop"
+
+
+@dataclass(frozen=True)
+class DropStatus:
+    """What the ingest page says of the drop folder: where it is, what waits in it, and
+    the files set aside with their reasons (newest first)."""
+
+    folder: Path
+    waiting: list[str]
+    failed: list[tuple[str, str]]
+
+
+def drop_status(prefecture: Organisation, *, shown: int = 20) -> DropStatus:
+    """The drop folder of ``prefecture`` as the ingest page shows it (the caller has gated
+    the prefecture)."""
+    spool = spool_root(prefecture)
+    drop, failed = spool / "drop", spool / "failed"
+    waiting = (
+        sorted(p.name for p in drop.iterdir() if p.is_file() and not p.name.startswith("."))
+        if drop.is_dir()
+        else []
+    )
+    reasons = sorted(failed.glob("*.reason.txt"), reverse=True)[:shown] if failed.is_dir() else []
+    return DropStatus(
+        drop,
+        waiting[:shown],
+        [
+            (r.name.removesuffix(".reason.txt"), r.read_text(encoding="utf-8")[:300])
+            for r in reasons
+        ],
+    )
+
+
+def dropped_files(drop: Path, *, now: float | None = None) -> list[Path]:
+    """The settled log files waiting in ``drop``, oldest first."""
+    if not drop.is_dir():
+        return []
+    moment = time.time() if now is None else now
+    found = [
+        (path.stat().st_mtime, path.name, path)
+        for path in drop.iterdir()
+        if path.is_file() and not path.name.startswith(".") and not path.name.endswith(_IN_PROGRESS)
+    ]
+    settled = SETTLED.total_seconds()
+    return [path for mtime, _name, path in sorted(found) if moment - mtime >= settled]
+
+
+def drop_ingest(
+    *, principal: Actor, prefecture: Organisation, spool: Path, now: float | None = None
+) -> list[IngestRun]:
+    """Ingest each settled file of the drop folder, one run per file, then move it to
+    ``ingested/`` (stamped: a rotated name comes back with other lines the next day). A
+    file the engine cannot read (a truncated gzip, say) goes to ``failed/`` with the reason
+    beside it and its run marked failed: kept, shown on the ingest page, never retried
+    forever, and the files after it are still ingested."""
+    runs = []
+    stamp = timezone.now().strftime("%Y%m%dT%H%M%S")
+    for path in dropped_files(spool / "drop", now=now):
+        source = _("取り込みフォルダ: %(name)s") % {"name": path.name}
+        try:
+            runs.append(
+                ingest_files(
+                    principal=principal, prefecture=prefecture, paths=[path], source=source
+                )
+            )
+        except UNREADABLE as error:
+            failed = spool / "failed"
+            failed.mkdir(parents=True, exist_ok=True)
+            path.replace(failed / f"{stamp}-{path.name}")
+            (failed / f"{stamp}-{path.name}.reason.txt").write_text(str(error), encoding="utf-8")
+            continue
+        done = spool / "ingested"
+        done.mkdir(parents=True, exist_ok=True)
+        path.replace(done / f"{stamp}-{path.name}")
+    return runs
+
+
+def upload_save(
+    *, principal: Actor, prefecture: Organisation, name: str, size: int, chunks: Iterable[bytes]
+) -> Path:
+    """Put a log file uploaded on the ingest page into the prefecture's drop folder: written
+    under a hidden name, then renamed whole (the micro-batch never sees half of it) and
+    dated as settled. ``ValidationError`` in Japanese when it is too large."""
+    require_operator(principal, prefecture)
+    limit = settings.MAMORU_SECCLOUD_UPLOAD_MAX_BYTES
+    if size > limit:
+        raise ValidationError(
+            _("ファイルが大きすぎます（上限 %(limit)s）。大きなログは取り込みフォルダ（%(folder)s）に直接置いてください。")
+            % {"limit": f"{limit / 1024**3:.0f} GB", "folder": drop_root(prefecture)}
+        )  # fmt: skip
+    drop = drop_root(prefecture)
+    drop.mkdir(parents=True, exist_ok=True)
+    safe = _UNSAFE.sub("_", Path(name).name).strip("._")[:100] or "upload.log"
+    target = drop / f"upload-{timezone.now():%Y%m%dT%H%M%S}-{safe}"
+    partial = drop / f".{target.name}.part"
+    with partial.open("wb") as out:
+        for chunk in chunks:
+            out.write(chunk)
+    settled = time.time() - SETTLED.total_seconds()
+    os.utime(partial, (settled, settled))
+    partial.replace(target)
+    audit(
+        principal, "seccloud.upload", organisation=prefecture, target=target.name,
+        details={"bytes": size},
+    )  # fmt: skip
+    return target

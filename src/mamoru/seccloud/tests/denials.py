@@ -18,6 +18,7 @@ PAGES = [
     Denial("seccloud:home", refused=("outsider",)),
     Denial("seccloud:prefecture", PREFECTURE, refused=NOT_TOKYO),
     Denial("seccloud:ingest", PREFECTURE, refused=NOT_TOKYO),
+    Denial("seccloud:upload", PREFECTURE, method="post", refused=NOT_TOKYO),
     Denial("seccloud:settings", PREFECTURE, refused=NOT_TOKYO),
     Denial("seccloud:device_save", PREFECTURE, method="post", refused=NOT_TOKYO),
     Denial("seccloud:ranges_import", PREFECTURE, method="post", refused=NOT_TOKYO),

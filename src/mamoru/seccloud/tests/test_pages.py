@@ -4,7 +4,9 @@ reads statistics only) and the other prefecture refused on real records (404).""
 from __future__ import annotations
 
 import csv
+import gzip
 import io
+from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -171,3 +173,33 @@ def test_a_device_is_registered_with_its_severity_map_or_not_at_all(
     assert "<code>critical</code> → 高" in page
     assert signed_in(cast.osaka).post(url, good).status_code == 404
     assert signed_in(cast.chiyoda).post(url, good).status_code in (403, 404)
+
+
+def test_log_files_uploaded_on_the_ingest_page_are_ingested(
+    cast: Cast, signed_in: SignIn, settings: Any
+) -> None:
+    from mamoru.seccloud.testing import fortigate_line
+
+    tokyo, url = signed_in(cast.tokyo), reverse("seccloud:upload", args=[TOKYO])
+    lines = "\n".join(
+        fortigate_line("2026-10-07", f"10.13.1.{n}", "198.51.100.1") for n in range(3)
+    )
+    log = SimpleUploadedFile("../../fortigate.log.1.gz", gzip.compress((lines + "\n").encode()))
+    page = tokyo.post(url, {"files": [log]}, follow=True).content.decode()
+    assert "1件のファイルを受け付けました" in page
+    run = IngestRun.objects.unscoped("test").get()
+    assert (run.rows_read, run.status) == (3, "done")
+    assert "fortigate.log.1.gz" in run.source
+    assert "取り込みフォルダ" in page  # the page names the folder for large files
+    upload = AuditEvent.objects.unscoped("test").get(action="seccloud.upload")
+    assert ".." not in upload.target  # the name is the file's own, never a path
+    settings.MAMORU_SECCLOUD_UPLOAD_MAX_BYTES = 10
+    big = SimpleUploadedFile("big.log", b"x" * 11)
+    assert (
+        "ファイルが大きすぎます" in tokyo.post(url, {"files": [big]}, follow=True).content.decode()
+    )
+    assert IngestRun.objects.unscoped("test").count() == 1
+    for other in (cast.osaka, cast.chiyoda):
+        again = SimpleUploadedFile("x.log", b"x")
+        assert signed_in(other).post(url, {"files": [again]}).status_code in (403, 404)
+    assert AuditEvent.objects.unscoped("test").filter(action="seccloud.upload").count() == 1

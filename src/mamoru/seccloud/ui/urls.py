@@ -13,6 +13,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path(PREFECTURE, views.prefecture, name="prefecture"),
     path(PREFECTURE + "ingest/", views.ingest_progress, name="ingest"),
+    path(PREFECTURE + "ingest/upload/", views.upload, name="upload"),
     path(PREFECTURE + "settings/", views.settings_page, name="settings"),
     path(PREFECTURE + "devices/", views.device_save, name="device_save"),
     path(PREFECTURE + "ranges/", views.ranges_import, name="ranges_import"),

@@ -5,9 +5,12 @@ national rollup by prefecture, and the monthly report (page, PDF, CSV)."""
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
+from django.core.files.uploadedfile import UploadedFile
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,7 +24,7 @@ from mamoru.core.pages import act, page, paginate
 from mamoru.core.pdf import PdfUnavailableError
 from mamoru.orgs.models import Organisation
 from mamoru.orgs.principal import Principal
-from mamoru.seccloud import reporting, selectors, services
+from mamoru.seccloud import reporting, selectors, services, tasks
 from mamoru.seccloud.models import AlertStatus, LogFormat, RunStatus
 from mamoru.seccloud.ui.common import asked_month, download, parse_month
 
@@ -72,8 +75,40 @@ def ingest_progress(request: HttpRequest, principal: Principal, code: str) -> Ht
         "prefecture": pref,
         "page": runs,
         "running": any(r.status == RunStatus.RUNNING for r in runs.object_list),
+        "drop": services.drop_status(pref),
+        "upload_limit_gb": settings.MAMORU_SECCLOUD_UPLOAD_MAX_BYTES // 1024**3,
     }
     return render(request, "seccloud/ingest.html", context)
+
+
+@require_POST
+@page
+def upload(request: HttpRequest, principal: Principal, code: str) -> HttpResponse:
+    """Log files uploaded into the drop folder; the micro-batch is asked to run now."""
+    pref = selectors.prefecture_get(principal=principal, code=code)
+    files = request.FILES.getlist("files")
+    if not files:
+        messages.error(request, _("取り込むログファイルを選んでください。"))
+    for upload in files:
+
+        def save(upload: UploadedFile[Any] = upload) -> Path:
+            return services.upload_save(
+                principal=principal, prefecture=pref, name=upload.name or "upload.log",
+                size=upload.size or 0, chunks=upload.chunks(),
+            )  # fmt: skip
+
+        saved = act(request, save)
+        if not saved:
+            break
+    else:
+        if files:
+            tasks.ingest_closed_segments.enqueue()
+            messages.success(
+                request,
+                _("%(n)d件のファイルを受け付けました。取り込みの進み具合は下の履歴に表示されます。")
+                % {"n": len(files)},
+            )
+    return redirect("seccloud:ingest", code=code)
 
 
 @page
