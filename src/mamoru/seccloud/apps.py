@@ -16,6 +16,7 @@ class SeccloudConfig(AppConfig):
         "seccloud.rule.update": _("検知ルールを変更"),
         "seccloud.bad_destinations.import": _("既知の悪性宛先を取り込み"),
         "seccloud.ingest": _("ログを取り込み"),
+        "seccloud.upload": _("ログファイルをアップロード"),
         "seccloud.alert.acknowledge": _("アラートを確認"),
         "seccloud.alert.close": _("アラートの対応を完了"),
         "seccloud.report.compute": _("月次報告を作成"),
