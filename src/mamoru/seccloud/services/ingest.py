@@ -137,11 +137,13 @@ def ingest_files(
     source: str = "",
     progress: Progress | None = None,
     detect: bool = True,
+    verify: bool = True,
 ) -> IngestRun:
     """Ingest log files (plain, gzip, zstd) of ``prefecture``; the run with its counts.
 
     The run's row is updated after every file, so the ingest page shows how far a large
-    ingest has got. Alerts of the days the files touched are recomputed (upserted).
+    ingest has got. Compressed files are read to their end first (``verify``): a truncated
+    copy is refused, not stored in part. Alerts of the days the files touched are recomputed (upserted).
     """
     require_operator(principal, prefecture)
     run = IngestRun.objects.create(
@@ -164,7 +166,7 @@ def ingest_files(
             list(paths), store=store_root(), prefecture=prefecture.prefecture_code,
             ranges=ranges_for(prefecture), fmt=fmt, device=device_name,
             severity_maps=_severity_maps(prefecture), config=engine_config(),
-            progress=advance,
+            progress=advance, verify=verify,
         )  # fmt: skip
         days: set[date] = set()
         for seg in result.segments:
@@ -206,7 +208,9 @@ def spool_ingest(*, principal: Actor, prefecture: Organisation, spool: Path) -> 
     files = closed_segments(spool)
     if not files:
         return None
-    run = ingest_files(principal=principal, prefecture=prefecture, paths=files, source="syslog")
+    run = ingest_files(
+        principal=principal, prefecture=prefecture, paths=files, source="syslog", verify=False
+    )  # the receiver's own segments, closed whole
     done = spool / "ingested"
     done.mkdir(parents=True, exist_ok=True)
     for path in files:

@@ -390,3 +390,33 @@ def test_the_memory_cap_is_shared_among_side_by_side_connections() -> None:
     assert share_memory("2GiB", 4) == f"{2**29}B"
     assert share_memory("4GB", 1) == "4GB"
     assert share_memory("80%", 2) == "80%"  # a form it does not know is left to DuckDB
+
+
+def test_a_truncated_compressed_file_is_refused_whole_when_verified(tmp_path: Path) -> None:
+    """DuckDB's readers store a cut gzip or zstd file up to where it stops, silently: with
+    ``verify`` the file is refused and nothing of it is stored. Several gzip members or
+    zstd frames (concatenated rotations) are whole."""
+    text = ("\n".join([s.FORTIGATE_TRAFFIC] * 2000) + "\n").encode()
+    whole_gz = gzip.compress(text)
+    whole_zst = zstandard.ZstdCompressor().compress(text)
+    cases = {
+        "cut.log.1.gz": whole_gz[: len(whole_gz) // 2],
+        "cut.log.zst": whole_zst[: len(whole_zst) // 2],
+        "two-members.log.gz": whole_gz + gzip.compress(text),
+        "two-frames.log.zst": whole_zst + zstandard.ZstdCompressor().compress(text),
+    }
+    for name, data in cases.items():
+        (tmp_path / name).write_bytes(data)
+    for name in ("cut.log.1.gz", "cut.log.zst"):
+        with pytest.raises(ValueError, match="途中で切れています"):
+            ingest([tmp_path / name], store=tmp_path / name.replace(".", "-"), prefecture="13",
+                   ranges=RANGES, verify=True)  # fmt: skip
+        assert not list((tmp_path / name.replace(".", "-")).rglob("*.parquet"))
+    for name in ("two-members.log.gz", "two-frames.log.zst"):
+        result = ingest([tmp_path / name], store=tmp_path / "whole", prefecture="13",
+                        ranges=RANGES, verify=True)  # fmt: skip
+        assert result.rows_read == 4000
+    (tmp_path / "liar.gz").write_bytes(b"\x1f\x8b" + b"not gzip at all" * 20)
+    with pytest.raises(ValueError, match="gzip として読めません"):
+        ingest([tmp_path / "liar.gz"], store=tmp_path / "liar", prefecture="13", ranges=RANGES,
+               verify=True)  # fmt: skip
