@@ -16,6 +16,7 @@ from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Max
 from django_otp import verify_token as otp_verify_token
 from django_otp.models import Device
 
@@ -246,16 +247,16 @@ class SeedRotation:
     undecryptable: list[int] = field(default_factory=list)
 
 
-def _reencrypt_batch(after: int, result: SeedRotation) -> int | None:
-    """Re-encrypt the next batch of devices after id ``after``; the last id, or None at
-    the end. The rows are locked, so a sign-in verifying a code at the same moment (which
-    also locks its device) cannot write the old ciphertext back."""
+def _reencrypt_range(first: int, last: int, result: SeedRotation) -> None:
+    """Re-encrypt the devices whose ids lie in ``first..last``. The rows are locked, so a
+    sign-in verifying a code at the same moment (which also locks its device) cannot
+    write the old ciphertext back."""
     with transaction.atomic():
-        devices = list(
+        devices = (
             TotpDevice.objects.select_for_update()
-            .filter(pk__gt=after)
+            .filter(pk__range=(first, last))
             .order_by("pk")
-            .only("pk", "encrypted_key")[:ROTATION_BATCH]
+            .only("pk", "encrypted_key")
         )
         for device in devices:
             try:
@@ -265,7 +266,6 @@ def _reencrypt_batch(after: int, result: SeedRotation) -> int | None:
                 continue
             TotpDevice.objects.filter(pk=device.pk).update(encrypted_key=ciphertext)
             result.reencrypted += 1
-    return devices[-1].pk if len(devices) == ROTATION_BATCH else None
 
 
 def otp_seeds_reencrypt() -> SeedRotation:
@@ -275,9 +275,11 @@ def otp_seeds_reencrypt() -> SeedRotation:
     Idempotent: running it twice only re-encrypts under the same key again. Devices no
     key opens are left as they are and listed (their people must set up again)."""
     result = SeedRotation()
-    after: int | None = 0
-    while after is not None:
-        after = _reencrypt_batch(after, result)
+    # Every id up to the highest at the start, in ranges of ROTATION_BATCH ids, each in a
+    # transaction of its own (a device enrolled meanwhile is encrypted under the new key).
+    highest = TotpDevice.objects.aggregate(highest=Max("pk"))["highest"] or 0
+    for first in range(1, highest + 1, ROTATION_BATCH):
+        _reencrypt_range(first, first + ROTATION_BATCH - 1, result)
     audit_record(
         action="accounts.otp_key.rotate",
         outcome=Outcome.FAILURE if result.undecryptable else Outcome.SUCCESS,

@@ -131,3 +131,21 @@ def test_devices_of_django_otps_plain_table_move_encrypted(cast: Cast) -> None:
     assert moved.created_at is not None
     assert moved.created_at.year == 2025
     assert seed.hex() not in everything_stored()
+
+
+@pytest.mark.django_db
+def test_rotation_reaches_every_seed_across_ranges_and_gaps(
+    cast: Cast, settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from mamoru.accounts import services
+
+    settings.OTP_ENCRYPTION_KEYS = [OLD_KEY]
+    devices = [totp_device_for(user) for user in (cast.chiyoda, cast.tokyo, cast.nation)]
+    devices[1].delete()  # a gap in the ids
+    monkeypatch.setattr(services, "ROTATION_BATCH", 1)
+    settings.OTP_ENCRYPTION_KEYS = [NEW_KEY, OLD_KEY]
+    assert services.otp_seeds_reencrypt().reencrypted == 2
+    settings.OTP_ENCRYPTION_KEYS = [NEW_KEY]
+    for device in (devices[0], devices[2]):
+        device.refresh_from_db()
+        assert seed_decrypt(device.encrypted_key)

@@ -213,3 +213,11 @@ def national_overview(*, principal: Principal) -> NationalOverview:
         campaign=campaign,
         campaign_status=campaign_status(principal=principal, campaign=campaign) if campaign else [],
     )
+
+
+def national_rollup(*, principal: Principal) -> NationalRollup | None:
+    """The latest national ranking of vulnerabilities and products (every row): the
+    nation's statistics, ``DoesNotExist`` for anyone else."""
+    if principal.supervisor != Supervisor.NATION:
+        raise NationalRollup.DoesNotExist
+    return NationalRollup.objects.first()

@@ -39,7 +39,6 @@ COUNTS = (
     "findings_open", "priority_1", "priority_2", "priority_3", "priority_4",
     "kev_open", "kev_overdue", "ransomware_open",
 )  # fmt: skip
-TOP = 20
 
 
 def _finding_counts(organisation: Organisation, today: dt.date) -> dict[str, int]:
@@ -185,7 +184,8 @@ def exposure_refresh_all() -> int:
 
 
 def national_rollup_refresh() -> NationalRollup:
-    """Recompute the national ranking of vulnerabilities and products."""
+    """Recompute the national ranking of vulnerabilities and products, every row of them
+    (the nation's page shows the first; the ranking pages page through the rest)."""
     unresolved = Finding.objects.unscoped("national statistics").filter(status__in=UNRESOLVED)
     vulnerabilities = [
         {
@@ -203,7 +203,7 @@ def national_rollup_refresh() -> NationalRollup:
             kev_findings=Count("pk", filter=Q(kev=True)),  # MAX(boolean) is not portable
             title=Max("title"),
         )
-        .order_by("-organisations", "-findings", "vulnerability_id")[:TOP]
+        .order_by("-organisations", "-findings", "vulnerability_id")
     ]
     kev_by_product = dict(
         unresolved.filter(kev=True)
@@ -226,7 +226,7 @@ def national_rollup_refresh() -> NationalRollup:
         .exclude(product="")
         .values("product")
         .annotate(organisations=Count("organisation", distinct=True), services=Count("pk"))
-        .order_by("-organisations", "-services", "product")[:TOP]
+        .order_by("-organisations", "-services", "product")
     ]
     rollup = NationalRollup.objects.create(vulnerabilities=vulnerabilities, products=products)
     keep = list(NationalRollup.objects.values_list("pk", flat=True)[:5])

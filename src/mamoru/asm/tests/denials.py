@@ -40,6 +40,11 @@ PAGES = [
     Denial("asm:prefecture", refused=NOT_SUPERVISORS),
     Denial("asm:overdue", refused=NOT_SUPERVISORS),
     Denial("asm:nation", refused=(*NOT_SUPERVISORS, "chiyoda")),
+    Denial(
+        "asm:nation_ranking",
+        {"kind": "vulnerabilities"},
+        refused=(*NOT_SUPERVISORS, "chiyoda", "tokyo"),
+    ),
     Denial("asm:campaigns", refused=(*NOT_SUPERVISORS, "chiyoda")),
     Denial("asm:campaigns", method="post", refused=(*NOT_SUPERVISORS, "chiyoda")),
     Denial("asm:campaign", NOBODY, refused=(*NOT_SUPERVISORS, "chiyoda")),

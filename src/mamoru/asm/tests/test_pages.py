@@ -145,3 +145,31 @@ def test_the_pages_speak_english_under_i18n(
     assert "What this means" in detail
     assert "backport" in detail
     assert "どういうことか" not in detail
+
+
+def test_the_national_rankings_keep_every_row_and_page_through_them(
+    cast: Cast, signed_in: SignIn
+) -> None:
+    from mamoru.asm import services
+    from mamoru.asm.models import Finding
+
+    chiyoda = cast.org(CHIYODA)
+    Finding.objects.bulk_create(
+        Finding(organisation=chiyoda, key=f"k{n}", kind="known-vulnerability", severity="high",
+                priority=2, title=f"Vulnerability {n}", vulnerability_id=f"CVE-2026-{n:05d}")
+        for n in range(75)
+    )  # fmt: skip
+    rollup = services.national_rollup_refresh()
+    assert len(rollup.vulnerabilities) == 75  # no silent cap: the page shows the first
+    nation = signed_in(cast.nation)
+    page = nation.get(reverse("asm:nation")).content.decode()
+    assert "すべて見る（75件）" in page
+    assert page.count("CVE-2026-") == 20
+    url = reverse("asm:nation_ranking", args=["vulnerabilities"])
+    first = nation.get(url).content.decode()
+    second = nation.get(url, {"page": 2}).content.decode()
+    assert first.count("CVE-2026-") + second.count("CVE-2026-") == 75
+    assert "2／2ページ" in second
+    assert nation.get(reverse("asm:nation_ranking", args=["secrets"])).status_code == 404
+    for other in (cast.tokyo, cast.chiyoda):
+        assert signed_in(other).get(url).status_code == 404

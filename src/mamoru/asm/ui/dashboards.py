@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from mamoru.asm import selectors, services
-from mamoru.asm.services.exposure import TOP
 from mamoru.asm.ui.common import flash
 from mamoru.asm.ui.forms import CampaignForm, PrefectureTableForm
 from mamoru.core import charts
@@ -85,6 +84,11 @@ def _nation_charts(overview: selectors.NationalOverview) -> dict[str, object]:
     }
 
 
+# Rows of each ranking on the nation's page; the ranking pages page through all of them.
+TOP = 20
+RANKINGS = ("vulnerabilities", "products")
+
+
 def _require_nation(principal: Principal) -> None:
     if principal.supervisor != Supervisor.NATION:
         raise PermissionDenied(_("このページは国の担当者のためのものです。"))
@@ -101,11 +105,22 @@ def nation(request: HttpRequest, principal: Principal) -> HttpResponse:
     context = {
         "overview": overview,
         "campaign_rows": status,
-        "top": TOP,  # the rollup keeps a ranking: the headings say how long
+        "top": TOP,
         **_nation_charts(overview),
         "campaign_form": CampaignForm(prefectures=list(names.items())),
     }
     return render(request, "asm/nation.html", context)
+
+
+@page
+def nation_ranking(request: HttpRequest, principal: Principal, kind: str) -> HttpResponse:
+    """Every row of one national ranking (vulnerabilities or products), paged."""
+    rollup = selectors.national_rollup(principal=principal)
+    if kind not in RANKINGS:
+        raise Http404
+    rows = getattr(rollup, kind) if rollup else []
+    context = {"kind": kind, "rollup": rollup, "page": paginate(request, rows)}
+    return render(request, "asm/nation_ranking.html", context)
 
 
 @page

@@ -39,6 +39,7 @@ urlpatterns = [
     path("prefecture/", dashboards.prefecture, name="prefecture"),
     path("prefecture/overdue/", dashboards.overdue, name="overdue"),
     path("nation/", dashboards.nation, name="nation"),
+    path("nation/<str:kind>/", dashboards.nation_ranking, name="nation_ranking"),
     path("campaigns/", dashboards.campaigns, name="campaigns"),
     path("campaigns/<int:pk>/", dashboards.campaign, name="campaign"),
     path("alerts/", dashboards.alerts, name="alerts"),
