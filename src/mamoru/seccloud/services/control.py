@@ -17,6 +17,8 @@ from mamoru.orgs.models import MUNICIPAL_KINDS, Organisation, OrganisationKind
 from mamoru.orgs.principal import Actor, audit
 from mamoru.seccloud.engine import FORMATS, load_rules
 from mamoru.seccloud.models import (
+    OCSF_SEVERITIES,
+    SEVERITY_LABELS,
     AddressRange,
     BadDestination,
     DetectionRule,
@@ -30,9 +32,12 @@ RANGE_COLUMNS = ("organisation", "cidr", "valid_from", "valid_to")
 SEVERITY_IDS = range(0, 7)
 
 
-# OCSF severity_id by its word, and the Japanese labels the pages show (models.SEVERITY_LABELS).
-_LEVELS = {"unknown": 0, "informational": 1, "low": 2, "medium": 3, "high": 4, "critical": 5,
-           "fatal": 6, "不明": 0, "情報": 1, "低": 2, "中": 3, "高": 4, "緊急": 5, "致命的": 6}  # fmt: skip
+# OCSF severity_id by its word and by the Japanese label the pages show it with.
+_LEVELS = {
+    name: level
+    for level, word in enumerate(OCSF_SEVERITIES)
+    for name in (word, SEVERITY_LABELS[word])
+}
 
 
 def severity_lines(text: str) -> dict[str, int]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import template
 
-from mamoru.seccloud.models import severity_label
+from mamoru.seccloud.models import OCSF_SEVERITIES, severity_label
 
 register = template.Library()
 
@@ -17,11 +17,10 @@ def count(value: int | str | None) -> str:
     return f"{int(value):,}"
 
 
-# OCSF severity_id → the word the pages say it with (models.SEVERITY_LABELS).
-_OCSF_WORDS = ("unknown", "informational", "low", "medium", "high", "critical", "critical")
-
-
 @register.filter
 def severity_name(value: int) -> str:
     """An OCSF severity_id (0–6) as the pages name it (緊急, 高, …)."""
-    return severity_label(_OCSF_WORDS[int(value)]) if 0 <= int(value) <= 6 else str(value)
+    level = int(value)
+    return (
+        severity_label(OCSF_SEVERITIES[level]) if 0 <= level < len(OCSF_SEVERITIES) else str(value)
+    )
