@@ -205,8 +205,6 @@ class Alert(models.Model):
 
 HIGH_SEVERITY = 4  # OCSF: 4 high, 5 critical, 6 fatal
 # The words of Sigma levels and OCSF severities, as the pages and reports say them.
-# OCSF severity_id 0–6 by its word.
-OCSF_SEVERITIES = ("unknown", "informational", "low", "medium", "high", "critical", "fatal")
 SEVERITY_LABELS = {
     "fatal": gettext_noop("致命的"),
     "critical": gettext_noop("緊急"),

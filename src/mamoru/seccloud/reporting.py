@@ -15,7 +15,16 @@ from django.utils.translation import gettext_noop
 from mamoru.core.charts import bar_chart, line_chart
 from mamoru.core.pdf import html_to_pdf
 from mamoru.core.tabular import csv_bytes
-from mamoru.seccloud.models import SEVERITY_LABELS
+from mamoru.seccloud.models import severity_label
+
+# What the engine writes for a country, category or service it does not know.
+UNKNOWN = "unknown"
+
+
+def _named(value: object) -> str:
+    """A value of the figures as the reader sees it: the engine's "unknown" is 不明."""
+    return _("不明") if value == UNKNOWN else str(value)
+
 
 # (key in the figures, label) in the order a reader meets them.
 HEADLINES: tuple[tuple[str, str], ...] = (
@@ -90,11 +99,11 @@ def summary(figures: dict[str, Any], name: str) -> list[str]:
         )
     else:
         lines.append(_("重大度が「高」以上の侵入の試みはありませんでした。"))
-    countries = figures.get("top_source_countries") or []
-    if countries:
+    known = [c for c in figures.get("top_source_countries") or [] if c["country"] != UNKNOWN]
+    if known:
         lines.append(
             _("止めた通信の送信元で多かった国・地域は %(c)s です。")
-            % {"c": "、".join(str(c["country"]) for c in countries[:3])}
+            % {"c": "、".join(str(c["country"]) for c in known[:3])}
         )
     return lines
 
@@ -114,7 +123,7 @@ def charts(figures: dict[str, Any]) -> dict[str, SafeString]:
             unit=_("件"),
         ),
         "severity": bar_chart(
-            [(_(SEVERITY_LABELS.get(k, k)), float(v)) for k, v in ips.items()],
+            [(severity_label(k), float(v)) for k, v in ips.items()],
             title=_("侵入の試みの重大度"),
             unit=_("件"),
         ),
@@ -129,10 +138,18 @@ def report_context(figures: dict[str, Any], *, name: str, month_label: str) -> d
         "month_label": month_label,
         "headlines": headlines(figures),
         "summary": summary(figures, name),
-        "severity": [(_(SEVERITY_LABELS.get(k, k)), v) for k, v in ips.items()],
-        "url_categories": list((figures.get("url_blocks_by_category") or {}).items()),
-        "services": figures.get("top_attacked_services") or [],
-        "countries": figures.get("top_source_countries") or [],
+        "severity": [(severity_label(k), v) for k, v in ips.items()],
+        "url_categories": [
+            (_named(k), v) for k, v in (figures.get("url_blocks_by_category") or {}).items()
+        ],
+        "services": [
+            {**s, "service": _named(s["service"])}
+            for s in figures.get("top_attacked_services") or []
+        ],
+        "countries": [
+            {**c, "country": _named(c["country"])}
+            for c in figures.get("top_source_countries") or []
+        ],
         "charts": charts(figures),
     }
 
@@ -141,19 +158,17 @@ def report_csv(figures: dict[str, Any], *, name: str) -> bytes:
     """The figures as one CSV of (項目, 区分, 件数)."""
     rows: list[tuple[str, str, int]] = [(h.label, "", h.value) for h in headlines(figures)]
     ips = figures.get("ips_detections_by_severity") or {}
+    rows += [(_("侵入の試み（重大度別）"), severity_label(k), int(v)) for k, v in ips.items()]
     rows += [
-        (_("侵入の試み（重大度別）"), _(SEVERITY_LABELS.get(k, k)), int(v)) for k, v in ips.items()
-    ]
-    rows += [
-        (_("Webサイトの遮断（分類別）"), str(k), int(v))
+        (_("Webサイトの遮断（分類別）"), _named(k), int(v))
         for k, v in (figures.get("url_blocks_by_category") or {}).items()
     ]
     rows += [
-        (_("攻撃の多い通信の種類"), str(s["service"]), int(s["events"]))
+        (_("攻撃の多い通信の種類"), _named(s["service"]), int(s["events"]))
         for s in figures.get("top_attacked_services") or []
     ]
     rows += [
-        (_("送信元の国・地域"), str(c["country"]), int(c["events"]))
+        (_("送信元の国・地域"), _named(c["country"]), int(c["events"]))
         for c in figures.get("top_source_countries") or []
     ]
     header = [_("項目"), _("区分"), _("件数")]

@@ -45,7 +45,7 @@ def assets_of(*, principal: Principal, organisation: Organisation) -> QuerySet[A
     return (
         Asset.objects.within(readable(principal, DataKind.ASSETS))
         .filter(organisation=organisation)
-        .select_related("added_for", "added_by", "approved_by")
+        .select_related("organisation", "added_for", "added_by", "approved_by")
         .order_by("scope_state", "kind", "value")
     )
 
@@ -79,7 +79,7 @@ def scans_of(*, principal: Principal, organisation: Organisation) -> QuerySet[Sc
     return (
         Scan.objects.within(readable(principal, DataKind.ASSETS))
         .filter(organisation=organisation)
-        .select_related("requested_by", "requested_for")
+        .select_related("organisation", "requested_by", "requested_for")
         .order_by("-created_at", "-pk")
     )
 
@@ -128,7 +128,7 @@ def findings_of(
     rows = Finding.objects.within(readable(principal)).filter(organisation=organisation)
     return (
         _filtered(rows, filters or FindingFilters())
-        .select_related("asset")
+        .select_related("organisation", "asset")
         .order_by("priority", "-kev", "kev_due", "-last_seen", "pk")
     )
 

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_POST
 
 from mamoru.asm import selectors, services
@@ -66,13 +67,15 @@ def finding(request: HttpRequest, principal: Principal, pk: int) -> HttpResponse
 
 
 ACTIONS: dict[str, tuple[Callable[..., Finding], str]] = {
-    "acknowledge": (services.finding_acknowledge, "対応中にしました。"),
+    "acknowledge": (services.finding_acknowledge, gettext_noop("対応中にしました。")),
     "fix": (
         services.finding_mark_fixed,
-        "修正済みにしました。再診断を依頼したので、結果が出るとこのページに表示されます。",
+        gettext_noop(
+            "修正済みにしました。再診断を依頼したので、結果が出るとこのページに表示されます。"
+        ),
     ),
-    "reopen": (services.finding_reopen, "未対応に戻しました。"),
-    "note": (services.finding_note, "メモを残しました。"),
+    "reopen": (services.finding_reopen, gettext_noop("未対応に戻しました。")),
+    "note": (services.finding_note, gettext_noop("メモを残しました。")),
 }
 
 

@@ -7,6 +7,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_POST
 
 from mamoru.asm import selectors, services
@@ -140,8 +141,8 @@ def asset(request: HttpRequest, principal: Principal, pk: int) -> HttpResponse:
 
 
 ASSET_ACTIONS = {
-    "approve": (services.asset_approve, "「%(value)s」を診断対象にしました。"),
-    "retire": (services.asset_retire, "「%(value)s」を診断対象から外しました。"),
+    "approve": (services.asset_approve, gettext_noop("「%(value)s」を診断対象にしました。")),
+    "retire": (services.asset_retire, gettext_noop("「%(value)s」を診断対象から外しました。")),
 }
 
 

@@ -145,10 +145,11 @@ def _item_context(
             for item_id, option in submission.answers.items()
         }
     evidence = selectors.evidence_of(principal=principal, target=target)
-    found = contradictions.contradictions_for(
-        principal=principal,
+    shown = {item.id for item in items}
+    found = contradictions.contradictions_for(  # the items shown only: an autosave of one
+        principal=principal,  # item reads (and audits) nothing for the others
         organisation=target.organisation,
-        answers={k: a.option_id for k, a in answers.items() if a.option_id},
+        answers={k: a.option_id for k, a in answers.items() if a.option_id and k in shown},
     )
     return [
         {

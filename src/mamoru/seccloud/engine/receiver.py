@@ -120,11 +120,12 @@ def recover_open_segments(root: Path) -> list[Path]:
     recovered = []
     for path in sorted((root / "open").glob("*.log.zst")):
         data = path.read_bytes()
-        good = b""
+        chunks = []
         reader = zstandard.ZstdDecompressor().stream_reader(data, read_across_frames=True)
         with contextlib.suppress(zstandard.ZstdError):
             while chunk := reader.read(1 << 16):
-                good += chunk
+                chunks.append(chunk)
+        good = b"".join(chunks)
         # Only whole lines: a frame cut short loses its unwritten tail, nothing else.
         good = good[: good.rfind(b"\n") + 1]
         target = root / "closed" / path.name

@@ -16,8 +16,8 @@ from mamoru.core.tabular import RowErrors, TableError, read_rows
 from mamoru.orgs.models import MUNICIPAL_KINDS, Organisation, OrganisationKind
 from mamoru.orgs.principal import Actor, audit
 from mamoru.seccloud.engine import FORMATS, load_rules
+from mamoru.seccloud.engine.schema import SEVERITY_NAMES
 from mamoru.seccloud.models import (
-    OCSF_SEVERITIES,
     SEVERITY_LABELS,
     AddressRange,
     BadDestination,
@@ -34,9 +34,7 @@ SEVERITY_IDS = range(0, 7)
 
 # OCSF severity_id by its word and by the Japanese label the pages show it with.
 _LEVELS = {
-    name: level
-    for level, word in enumerate(OCSF_SEVERITIES)
-    for name in (word, SEVERITY_LABELS[word])
+    name: level for level, word in SEVERITY_NAMES.items() for name in (word, SEVERITY_LABELS[word])
 }
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django import template
 
-from mamoru.seccloud.models import OCSF_SEVERITIES, severity_label
+from mamoru.seccloud.engine.schema import SEVERITY_NAMES
+from mamoru.seccloud.models import severity_label
 
 register = template.Library()
 
@@ -20,7 +21,5 @@ def count(value: int | str | None) -> str:
 @register.filter
 def severity_name(value: int) -> str:
     """An OCSF severity_id (0–6) as the pages name it (緊急, 高, …)."""
-    level = int(value)
-    return (
-        severity_label(OCSF_SEVERITIES[level]) if 0 <= level < len(OCSF_SEVERITIES) else str(value)
-    )
+    word = SEVERITY_NAMES.get(int(value))
+    return severity_label(word) if word else str(value)

@@ -78,14 +78,15 @@ def seccloud_high_alerts(request: HttpRequest, principal: Principal | None) -> A
         return None
     if not principal.organisation.is_local_government:
         return None
-    alerts = list(selectors.alerts_open_high(principal=principal)[:MAX_ENTRIES])
+    waiting = selectors.alerts_open_high(principal=principal)
+    alerts = list(waiting[:MAX_ENTRIES])
     if not alerts:
         return None
     return Attention(
         key="seccloud-high-alerts",
         level=Level.DANGER,
         title=_("重大度「高」以上の未対応アラートがあります（%(count)d件）")
-        % {"count": len(alerts)},
+        % {"count": waiting.count() if len(alerts) == MAX_ENTRIES else len(alerts)},
         detail=_("内容を確認し、「確認済み」にしてから対応を記録してください。"),
         url=reverse("seccloud:alert", args=[alerts[0].pk]),
         action=_("アラートを開く"),
