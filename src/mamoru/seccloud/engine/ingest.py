@@ -395,13 +395,23 @@ def _run_segment(
     )
 
 
-def _ingest_one(con: duckdb.DuckDBPyConnection, job: _Job, path: Path, result: IngestResult) -> int:
-    """Ingest one segment unless its checkpoint says it is in; the rows it read."""
+def _ingest_one(
+    con: duckdb.DuckDBPyConnection,
+    job: _Job,
+    path: Path,
+    result: IngestResult,
+    *,
+    verify: bool = False,
+) -> int:
+    """Ingest one segment unless its checkpoint says it is in; the rows it read. With
+    ``verify``, a new segment is read to its end first (:func:`check_complete`)."""
     seg = segment_id(path)
     done = job.store.checkpoint(seg)
     if done is not None:
         result.segments.append(SegmentResult(**{**done, "path": str(path), "skipped": True}))
         return 0
+    if verify:
+        check_complete(path)
     job.store.undo_partial_publish(seg)
     outcome = _run_segment(con, job, path, seg)
     job.store.publish(seg)
@@ -646,13 +656,13 @@ def ingest(
         try:
             job = setup.job(con)
             while (piece := work.take()) is not None:
-                if verify and not piece.chunk:
-                    check_complete(piece.path)
                 if not piece.chunk and piece.path.stat().st_size > job.max_segment_bytes:
+                    if verify:
+                        check_complete(piece.path)
                     work.cut(piece, job)
                     continue
                 one = IngestResult()
-                rows = _ingest_one(con, job, piece.path, one)
+                rows = _ingest_one(con, job, piece.path, one, verify=verify and not piece.chunk)
                 if piece.chunk:
                     piece.path.unlink()
                 work.finish(piece, one.segments, rows)
